@@ -1,0 +1,56 @@
+import { ExitCode } from './exit-codes.ts';
+
+/** Stable error codes, one per kind of mistake or failure a user can meet. */
+export type ErrorCode =
+  | 'SCENARIO_INVALID'
+  | 'SCENARIO_NOT_FOUND'
+  | 'OVERRIDE_INVALID'
+  | 'OUTPUT_UNWRITABLE'
+  | 'USAGE'
+  | 'FIXTURE_FAILED'
+  | 'DRAIN_TIMEOUT'
+  | 'INTERNAL';
+
+/** One problem found in an input: where it is, what was there, and how to fix it. */
+export interface Problem {
+  /** Dotted path into the input, e.g. `upstream.workers`; empty for the whole input. */
+  path: string;
+  /** What is wrong, in a sentence. */
+  message: string;
+  /** The offending value, rendered for humans (already JSON-encoded where that helps). */
+  value?: string;
+  /** What to do instead. */
+  fix?: string;
+}
+
+/**
+ * An error the user can act on. It carries a stable `code`, the exit code to leave with, an
+ * optional hint and, for validation, every problem found (never only the first).
+ */
+export class OverloadError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  readonly problems: readonly Problem[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { exitCode?: ExitCode; hint?: string; problems?: readonly Problem[]; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OverloadError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ExitCode.usage;
+    this.hint = options.hint;
+    this.problems = options.problems ?? [];
+  }
+}
+
+/** Formats one problem as `path: message (got value). Fix: fix`. */
+export function formatProblem(problem: Problem): string {
+  const where = problem.path === '' ? '(scenario)' : problem.path;
+  const got = problem.value === undefined ? '' : ` (got ${problem.value})`;
+  const fix = problem.fix === undefined ? '' : `. Fix: ${problem.fix}`;
+  return `${where}: ${problem.message}${got}${fix}`;
+}

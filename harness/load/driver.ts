@@ -1,0 +1,45 @@
+/**
+ * The interface every load driver implements: run one step of load against a URL and return
+ * what the client saw. Drivers never print and never decide pass/fail; the runner does.
+ */
+import type { HttpMethod } from '../config/scenario.ts';
+import type { GeneratorHealth, LatencySummary } from '../report/schema.ts';
+
+export interface StepRequest {
+  /** The gateway's base URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** Connections (closed model) or req/s (open model). */
+  offered: number;
+  durationMs: number;
+  method: HttpMethod;
+  path: string;
+  body?: string;
+  /** The client's own timeout; above the gateway's so its 504s reach the client. */
+  clientTimeoutMs: number;
+  /** Aborts the step early (Ctrl-C); the driver returns what it measured so far. */
+  signal?: AbortSignal;
+}
+
+/** What the client saw during one step. Counts follow `StepResult` in `report/schema.ts`. */
+export interface StepObservation {
+  durationMs: number;
+  sent: number;
+  completed: number;
+  errored: number;
+  lost: number;
+  unfinished: number;
+  late: number;
+  /** Responses by status code. */
+  status: Record<string, number>;
+  /** Responses the gateway generated (they carry `x-overload-cause`), by status. */
+  gatewayGenerated: Record<string, number>;
+  /** Client-side errors by code. */
+  errors: Record<string, number>;
+  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null };
+  generator: GeneratorHealth;
+}
+
+export interface Driver {
+  readonly model: 'closed' | 'open';
+  runStep(request: StepRequest): Promise<StepObservation>;
+}

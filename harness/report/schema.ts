@@ -1,0 +1,144 @@
+/**
+ * The report (`report.json`), field by field (DESIGN.md §6). `schemaVersion` 1 grows only by
+ * adding optional fields; readers ignore fields they do not know. Any change here goes into
+ * CHANGELOG.md, and `report.schema.json` is generated from these comments' contract by
+ * `harness/report/json-schema.ts`.
+ */
+import type { Model, Scenario } from '../config/scenario.ts';
+
+export const SCHEMA_VERSION = 1;
+
+/** Percentiles of one latency histogram, in milliseconds (HDR histogram definition). */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** The load generator's own health during a step (DESIGN.md §3, generator self-check). */
+export interface GeneratorHealth {
+  /** Share of one core the generator's process used during the step (0–1+). */
+  cpu: number;
+  eventLoopDelayP99Ms: number;
+  /** Open model only: p99 of how late requests left after their planned time. */
+  sendLagP99Ms: number | null;
+}
+
+/** One step of load: what was offered, what came back, and whether it counts. */
+export interface StepResult {
+  /** Order in which the step ran, from 0. */
+  index: number;
+  /** Offered load: connections (closed model) or req/s (open model). */
+  offered: number;
+  durationMs: number;
+  /** Requests written by the generator. */
+  sent: number;
+  /** Requests answered with any HTTP status. */
+  completed: number;
+  /** Requests that ended in a client-side error (reset, refused, timeout); by code in `errors`. */
+  errored: number;
+  /** Requests whose connection closed with no response and no error (autocannon counts them nowhere). */
+  lost: number;
+  /** Requests still in flight when the step ended; neither failed nor succeeded. */
+  unfinished: number;
+  /** Open model only: arrivals the generator could not send on time. */
+  late: number;
+  /** Completed responses per second over the step. */
+  achievedRps: number;
+  /** 2xx responses per second over the step. */
+  goodputRps: number;
+  /** Gateway-generated responses with a criterion status, plus errored and lost requests. */
+  failures: number;
+  /** failures / (sent - unfinished) (DESIGN.md §4). */
+  failureRatio: number;
+  /** Whether the failure ratio stayed under the criterion. */
+  passed: boolean;
+  /** What theory predicts for this load, where a model applies. */
+  predictedFailureRatio: number | null;
+  /** Responses by status code, as the client saw them. */
+  status: Record<string, number>;
+  /** Client-side errors by code (`ECONNRESET`, `ETIMEDOUT`, …). */
+  errors: Record<string, number>;
+  /** Gateway failures by cause code during the step (and its drain). */
+  causes: Record<string, number>;
+  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null };
+  generator: GeneratorHealth;
+  /** Deepest queues seen at the fixtures during the step. */
+  fixtures: { upstreamPeakQueued: number; gatewayPeakQueued: number; upstreamShed: number } | null;
+  /** Time it took the fixtures to report nothing in flight after the step. */
+  drainMs: number;
+  /** False when the generator was the bottleneck; such a step is never taken as the onset. */
+  valid: boolean;
+  invalidReason: string | null;
+}
+
+/** The onset: the lowest offered load whose failure ratio reached the criterion (DESIGN.md §4). */
+export interface Onset {
+  /** The onset itself (= high). */
+  value: number;
+  /** Highest load measured to pass. */
+  low: number;
+  /** Lowest load measured to fail. */
+  high: number;
+  unit: 'connections' | 'rps';
+  criterion: { failureRatio: number; statuses: number[] };
+}
+
+export interface Theory {
+  /** Mean service time the upstream measured, used by every formula. */
+  serviceMsMeasured: number | null;
+  /** C / S (Little's law), req/s. */
+  capacityRps: number | null;
+  /** Predicted onset in the report's unit, or null where no prediction applies. */
+  onset: number | null;
+  /** Which formula gave the onset, in words, with its source. */
+  basis: string;
+  /** What limits the system first: the upstream's C + Q, or the gateway's pool and queue. */
+  limitedBy: 'upstream' | 'gateway' | null;
+}
+
+export interface Trial {
+  index: number;
+  seed: number;
+  onset: Onset | null;
+  steps: StepResult[];
+}
+
+export interface ExpectationResult {
+  description: string;
+  passed: boolean;
+  actual: string;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'overload'; version: string };
+  createdAt: string;
+  /** True when the run stopped early (Ctrl-C, SIGTERM, an error): the steps are what was measured. */
+  interrupted: boolean;
+  scenario: { name: string; description: string; parameters: Scenario };
+  environment: { node: string; platform: string; cpuModel: string; cpus: number };
+  gateway: { kind: string; profile: string };
+  model: Model;
+  unit: 'connections' | 'rps';
+  /** 'search' (adaptive onset search) or 'ramp' (stepped). */
+  plan: 'search' | 'ramp';
+  /** Steps of the first trial, in the order they ran. */
+  steps: StepResult[];
+  /** The onset (median over trials with --repeat), or null when none was found. */
+  onset: Onset | null;
+  /** Why no onset was found, when `onset` is null. */
+  onsetNote: string | null;
+  /** With --repeat: spread of the trials' onsets. */
+  onsetSpread: { min: number; max: number; trials: number } | null;
+  capacity: { maxGoodputRps: number; atOffered: number } | null;
+  theory: Theory | null;
+  /** Failures by cause over the whole run, largest first. */
+  causes: Record<string, number>;
+  /** Sentences built from the measured causes, never from the scenario's settings. */
+  explanation: string[];
+  trials: Trial[];
+  expectations: ExpectationResult[];
+}
