@@ -1,0 +1,53 @@
+/**
+ * The `expect` entries of a scenario (scenario.ts `Expectation`): one schema per variant, each
+ * with its rule, and the wording of a problem with an entry.
+ */
+import { z } from 'zod';
+import { CAUSE_CODES } from '../../fixtures/gateway/causes.ts';
+import type { Problem } from '../errors.ts';
+import { closest, isRecord, withValue } from './cross-checks.ts';
+
+/** The expectation variants (scenario.ts `Expectation`), each with its rule, keyed by its one key. */
+const EXPECTATIONS = {
+  onset: {
+    schema: z.strictObject({ between: z.tuple([z.number().gte(0), z.number().gte(0)]) }).refine((o) => o.between[0] <= o.between[1]),
+    must: 'must be { between: [low, high] } with 0 ≤ low ≤ high',
+    fix: (): string => 'write e.g. { between: [21, 21] }',
+  },
+  dominantCause: {
+    schema: z.enum(CAUSE_CODES),
+    must: 'must be a cause code (fixtures/gateway/causes.ts)',
+    fix: (v: unknown): string => {
+      const guess = typeof v === 'string' ? closest(v, CAUSE_CODES) : undefined;
+      return guess === undefined ? `use one of ${CAUSE_CODES.join(', ')}` : `did you mean \`${guess}\`?`;
+    },
+  },
+  noFailuresBelow: { schema: z.number().gte(0), must: 'must be a number of at least 0', fix: (): string => 'write e.g. 20' },
+};
+const E = EXPECTATIONS;
+/** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
+export const expectation = z.union([
+  z.strictObject({ onset: E.onset.schema }),
+  z.strictObject({ dominantCause: E.dominantCause.schema }),
+  z.strictObject({ noFailuresBelow: E.noFailuresBelow.schema }),
+]);
+/** The rule for an `expect` entry, as a problem's message. */
+export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }';
+
+/**
+ * The problem with `expect[index]`, worded for its variant when its one key names one
+ * (`expect[1].dominantCause: must be a cause code`), else for the entry as a whole.
+ */
+export function expectationProblem(entry: unknown, index: number): Problem {
+  const where = `expect[${index}]`;
+  const keys = isRecord(entry) ? Object.keys(entry) : [];
+  const [key] = keys;
+  if (isRecord(entry) && keys.length === 1 && key !== undefined && Object.hasOwn(E, key)) {
+    const variant = E[key as keyof typeof E];
+    return withValue({ path: `${where}.${key}`, message: variant.must, fix: variant.fix(entry[key]) }, entry[key]);
+  }
+  const unknown = keys.filter((k) => !Object.hasOwn(E, k));
+  const guess = unknown.length === 1 && unknown[0] !== undefined ? closest(unknown[0], Object.keys(E)) : undefined;
+  const fix = guess !== undefined ? `did you mean \`${guess}\`?` : 'write one check per entry, e.g. { noFailuresBelow: 20 }';
+  return withValue({ path: where, message: EXPECT_MUST, fix }, entry);
+}

@@ -1,0 +1,278 @@
+/**
+ * Validates a scenario (DESIGN.md §5, STYLE.md example 5): strict zod objects, so a typo is an
+ * error and not a silent default; every problem at once, each with its path, the bad value and a
+ * fix; a new, fully defaulted object, whose defaults come only from `defaults.ts`.
+ */
+import { z } from 'zod';
+import type { Problem } from '../errors.ts';
+import { closest, crossFieldProblems, defaultSearchStart, isRecord, withValue } from './cross-checks.ts';
+import { DEFAULTS, profileFailureStatuses } from './defaults.ts';
+import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts';
+import type {
+  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode,
+} from './scenario.ts';
+
+/** How a leaf field's value is written, which is also how `--set` parses it. */
+export type FieldKind = 'integer' | 'number' | 'string' | 'enum' | 'number-list' | 'json';
+
+/** One leaf field of a scenario: its rule in words and how to fix a bad value. */
+export interface FieldInfo {
+  /** Dotted path, e.g. `upstream.workers`. */
+  path: string;
+  kind: FieldKind;
+  /** The allowed values of an `enum` field. */
+  values?: readonly string[];
+  /** The rule as the problem's message, e.g. `must be an integer from 1 to 100000`. */
+  must: string;
+  /** What to do about `value`, e.g. `set at least 1 worker`. */
+  fix: (value: unknown) => string;
+  required?: boolean;
+}
+
+/** The outcome of {@link validateScenario}: a scenario, or every problem found. */
+export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
+
+type Rule = Omit<FieldInfo, 'path'>;
+const rules = z.registry<Rule>();
+
+/** A numeric range; `above`/`below` make a bound exclusive. */
+interface Range { min: number; max?: number; above?: true; below?: true; noun?: string; note?: string }
+
+function amount(kind: 'integer' | 'number', r: Range, example: number): { schema: z.ZodNumber; rule: Rule } {
+  let schema = kind === 'integer' ? z.number().int() : z.number(); // z.number() rejects NaN and ±Infinity
+  schema = r.above ? schema.gt(r.min) : schema.gte(r.min);
+  if (r.max !== undefined) schema = r.below ? schema.lt(r.max) : schema.lte(r.max);
+  const what = kind === 'integer' ? 'an integer' : 'a number';
+  const low = r.above ? `above ${r.min}` : `from ${r.min}`;
+  const must = r.max === undefined
+    ? (r.above ? `must be ${what} above ${r.min}` : kind === 'integer' && r.min === 1 ? 'must be a positive integer' : `must be ${what} of at least ${r.min}`)
+    : `must be ${what} ${low} ${r.below ? 'and below' : r.above ? 'and at most' : 'to'} ${r.max}`;
+  const count = (n: number): string => (r.noun === undefined ? `${n}` : `${n} ${r.noun}${n === 1 ? '' : 's'}`);
+  const fix = (value: unknown): string => {
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return `write ${value} without quotes`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `write a number, e.g. ${example}`;
+    if (kind === 'integer' && !Number.isInteger(value)) return `use a whole number, e.g. ${example}`;
+    if (value < r.min || (r.above && value === r.min)) return r.above ? `set a value above ${r.min}, e.g. ${example}` : `set at least ${count(r.min)}`;
+    if (r.below) return `set a value below ${r.max}, e.g. ${example}`;
+    return `set at most ${count(r.max ?? value)}${r.note === undefined ? '' : ` (${r.note})`}`;
+  };
+  return { schema, rule: { kind, must, fix } };
+}
+const int = (r: Range, fallback: number) => { const a = amount('integer', r, fallback); return a.schema.default(fallback).register(rules, a.rule); };
+const num = (r: Range, fallback: number) => { const a = amount('number', r, fallback); return a.schema.default(fallback).register(rules, a.rule); };
+/** A number whose default depends on other fields; it is filled in by `complete()`. */
+const derivedNum = (r: Range, example: number) => { const a = amount('number', r, example); return a.schema.optional().register(rules, a.rule); };
+
+/**
+ * An enum field. `choice<ShedMode>()(['reset', ...], fallback)`: the compiler checks that the list
+ * names every member of the union (a missing one makes the argument type `never`).
+ */
+function choice<T extends string>() {
+  return <const A extends readonly [T, ...T[]]>(values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : never), fallback: NoInfer<A[number]>) => {
+    const list: readonly string[] = values;
+    const rule: Rule = {
+      kind: 'enum',
+      values: list,
+      must: `must be one of ${list.map((v) => `"${v}"`).join(', ')}`,
+      fix: (value) => {
+        if (typeof value === 'number' && list.includes(String(value))) return `write it as a string: "${value}"`;
+        const guess = typeof value === 'string' ? closest(value, list) : undefined;
+        return guess === undefined ? `use one of ${list.join(', ')}` : `did you mean \`${guess}\`?`;
+      },
+    };
+    return z.enum(values as A).default(fallback).register(rules, rule);
+  };
+}
+
+const D = DEFAULTS;
+/** setTimeout fires at once for delays above 2^31 − 1 ms (Node docs, `setTimeout`): cap timers there. */
+const TIMER_MAX = 2_147_483_647;
+const TIMER: Range = { min: 1, max: TIMER_MAX };
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const slug = (v: string): string => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '') || 'my-scenario';
+const CEILING = 'the caps are ceilings in code';
+
+const upstream = z.strictObject({
+  workers: int({ min: 1, max: 100_000, noun: 'worker' }, D.upstream.workers),
+  queue: int({ min: 0, max: 1_000_000 }, D.upstream.queue),
+  serviceMs: num({ min: 0, max: 600_000 }, D.upstream.serviceMs),
+  serviceDistribution: choice<ServiceDistribution>()(['fixed', 'exponential', 'lognormal'], D.upstream.serviceDistribution),
+  shed: choice<ShedMode>()(['reset', 'close', 'hang', '503'], D.upstream.shed),
+  keepAliveTimeoutMs: int(TIMER, D.upstream.keepAliveTimeoutMs),
+});
+const gateway = z.strictObject({
+  kind: choice<GatewayKind>()(['node'], D.gateway.kind),
+  profile: choice<GatewayProfile>()(['nginx', 'haproxy', 'envoy', 'alb'], D.gateway.profile),
+  poolConnections: int({ min: 1, noun: 'connection' }, D.gateway.poolConnections),
+  queueLimit: int({ min: 0 }, D.gateway.queueLimit),
+  connectTimeoutMs: int(TIMER, D.gateway.connectTimeoutMs),
+  upstreamTimeoutMs: int(TIMER, D.gateway.upstreamTimeoutMs),
+  retries: int({ min: 0, max: 1, note: '1 is the nginx-style retry' }, D.gateway.retries),
+});
+const load = z.strictObject({
+  arrivals: choice<Arrivals>()(['uniform', 'poisson'], D.load.arrivals),
+  method: choice<HttpMethod>()(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], D.load.method),
+  path: z.string().startsWith('/').default(D.load.path).register(rules, {
+    kind: 'string',
+    must: 'must be a request path starting with /',
+    fix: (v) => (typeof v === 'string' ? `write "/${v.replace(/^\/*/, '')}"` : 'write a path such as "/"'),
+  }),
+  body: z.string().optional().register(rules, { kind: 'string', must: 'must be a string', fix: () => 'write the body as a string, e.g. JSON.stringify({ ... })' }),
+  stepMs: int({ min: 100, max: TIMER_MAX }, D.load.stepMs),
+  clientTimeoutMs: int(TIMER, D.load.clientTimeoutMs),
+});
+const search = z.strictObject({
+  start: derivedNum({ min: 1 }, D.search.start),
+  precision: num({ min: 0, above: true, max: 0.5 }, D.search.precision),
+  maxSteps: int({ min: 1, max: 200, noun: 'step' }, D.search.maxSteps),
+});
+const ramp = z.strictObject({
+  from: num({ min: 1 }, D.ramp.from),
+  to: derivedNum({ min: 1 }, D.ramp.to),
+  step: num({ min: 1 }, D.ramp.step),
+  stopAfterFailures: int({ min: 1, noun: 'failure' }, D.ramp.stopAfterFailures),
+});
+const criterion = z.strictObject({
+  failureRatio: num({ min: 0, above: true, max: 1, below: true }, D.criterion.failureRatio),
+  statuses: z.array(z.number().int().gte(100).lte(599)).min(1).optional().register(rules, {
+    kind: 'number-list',
+    must: 'must be a non-empty list of HTTP statuses (integers from 100 to 599)',
+    fix: () => 'write a list such as [502] or [502, 504], or leave it out for the profile\'s statuses',
+  }),
+});
+const caps = z.strictObject({
+  maxConnections: int({ min: 1, max: D.caps.maxConnections, noun: 'connection', note: CEILING }, D.caps.maxConnections),
+  maxRps: int({ min: 1, max: D.caps.maxRps, note: CEILING }, D.caps.maxRps),
+  maxDurationS: int({ min: 1, max: D.caps.maxDurationS, note: CEILING }, D.caps.maxDurationS),
+  maxRequests: int({ min: 1, max: D.caps.maxRequests, noun: 'request', note: CEILING }, D.caps.maxRequests),
+});
+
+/** The scenario schema; sections default to `{}` (then to their fields' defaults) when left out. */
+const scenarioSchema = z.strictObject({
+  name: z.string().regex(NAME).register(rules, {
+    kind: 'string',
+    required: true,
+    must: 'must be lowercase letters, digits and dashes, starting with a letter or digit',
+    fix: (v) => (typeof v === 'string' ? `write e.g. "${slug(v)}"` : 'add name: "my-scenario"'),
+  }),
+  description: z.string().default(D.description).register(rules, { kind: 'string', must: 'must be a string', fix: () => 'write one line that says what the scenario shows' }),
+  model: choice<Model>()(['closed', 'open'], D.model),
+  upstream: upstream.prefault({}),
+  gateway: gateway.prefault({}),
+  load: load.prefault({}),
+  search: search.prefault({}),
+  ramp: ramp.prefault({}),
+  criterion: criterion.prefault({}),
+  caps: caps.prefault({}),
+  seed: z.number().int().default(D.seed).register(rules, { kind: 'integer', must: 'must be an integer', fix: () => `write a whole number, e.g. ${D.seed}` }),
+  expect: z.array(expectation).optional().register(rules, {
+    kind: 'json',
+    must: `must be a list; each entry ${EXPECT_MUST}`,
+    fix: () => 'write e.g. [{ noFailuresBelow: 20 }]',
+  }),
+});
+
+/** Every leaf field by path, and every section's keys by path (`''` is the scenario itself). */
+function walk(object: z.ZodObject, prefix: string, fields: Map<string, FieldInfo>, sections: Map<string, string[]>): void {
+  sections.set(prefix, Object.keys(object.shape));
+  for (const [key, schema] of Object.entries(object.shape)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const rule = rules.get(schema);
+    if (rule !== undefined) fields.set(path, { path, ...rule });
+    else if (schema instanceof z.ZodPrefault && schema.unwrap() instanceof z.ZodObject) walk(schema.unwrap() as z.ZodObject, path, fields, sections);
+  }
+}
+const fields = new Map<string, FieldInfo>();
+const sections = new Map<string, string[]>();
+walk(scenarioSchema, '', fields, sections);
+
+/** Every settable field of a scenario, by dotted path (for `--set` and for suggestions). */
+export const SCENARIO_FIELDS: ReadonlyMap<string, FieldInfo> = fields;
+/** The keys of each section by path: `''` → `name, description, …`, `upstream` → `workers, …`. */
+export const SCENARIO_SECTIONS: ReadonlyMap<string, readonly string[]> = sections;
+
+/**
+ * Validates `input` and returns a new, fully defaulted scenario, or every problem found (field
+ * rules first, in the order of the schema, then the checks across fields). Never mutates `input`.
+ */
+export function validateScenario(input: unknown): ValidationResult {
+  const parsed = scenarioSchema.safeParse(input);
+  const problems = parsed.success ? [] : toProblems(parsed.error.issues, input);
+  problems.push(...crossFieldProblems(input, problems));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, scenario: complete(parsed.data) };
+}
+
+/**
+ * Fills the defaults that depend on other fields (search.start, ramp.to, criterion.statuses) and
+ * `expect`, whose default is typed more loosely than its schema's output.
+ */
+function complete(data: z.output<typeof scenarioSchema>): Scenario {
+  const cap = data.model === 'closed' ? data.caps.maxConnections : data.caps.maxRps;
+  const { body, ...load } = data.load;
+  return {
+    ...data,
+    load: body === undefined ? load : { ...load, body },
+    // A default may not break a cap the scenario lowered; an explicit value above it is an error.
+    search: { start: data.search.start ?? Math.min(defaultSearchStart(data.model), cap), precision: data.search.precision, maxSteps: data.search.maxSteps },
+    ramp: { from: data.ramp.from, to: data.ramp.to ?? Math.min(D.ramp.to, cap), step: data.ramp.step, stopAfterFailures: data.ramp.stopAfterFailures },
+    criterion: { ...data.criterion, statuses: data.criterion.statuses ?? profileFailureStatuses(data.gateway.profile) },
+    expect: data.expect ?? structuredClone(D.expect),
+  };
+}
+
+/** Turns zod's issues into problems with our wording: one per path. */
+function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const add = (p: Problem): void => { if (!problems.some((q) => q.path === p.path)) problems.push(p); };
+  for (const issue of issues) {
+    const [head, index] = issue.path;
+    if (head === 'expect' && typeof index === 'number') {
+      add(expectationProblem(isRecord(input) && Array.isArray(input.expect) ? input.expect[index] : undefined, index));
+      continue;
+    }
+    const segments = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add(unknownKey(segments.join('.'), key, valueAt(input, [...segments, key])));
+      continue;
+    }
+    add(fieldProblem(segments, input));
+  }
+  return problems;
+}
+
+function fieldProblem(segments: string[], input: unknown): Problem {
+  // Issues inside a list (criterion.statuses[1]) belong to the list's own field.
+  for (let n = segments.length; n > 0; n--) {
+    const path = segments.slice(0, n).join('.');
+    const field = fields.get(path);
+    if (field === undefined) continue;
+    const value = valueAt(input, segments.slice(0, n));
+    const message = value === undefined && field.required === true ? 'is required' : field.must;
+    return withValue({ path, message, fix: field.fix(value) }, value);
+  }
+  const path = segments.join('.');
+  const keys = sections.get(path) ?? [];
+  const fix = path === ''
+    ? 'export default defineScenario({ name: "my-scenario", ... })'
+    : `write { ${keys.slice(0, 3).join(', ')}, ... }, or leave it out to use the defaults`;
+  return withValue({ path, message: path === '' ? 'must be an object (the scenario)' : 'must be an object', fix }, valueAt(input, segments));
+}
+
+function unknownKey(parent: string, key: string, value: unknown): Problem {
+  const path = parent === '' ? key : `${parent}.${key}`;
+  const siblings = sections.get(parent) ?? [];
+  const guess = closest(key, siblings);
+  const elsewhere = [...fields.keys(), ...sections.keys()].find((p) => p.endsWith(`.${key}`));
+  const fix = guess !== undefined
+    ? `did you mean \`${guess}\`?`
+    : elsewhere !== undefined ? `it belongs elsewhere: did you mean \`${elsewhere}\`?` : `remove it; the known fields here are ${siblings.join(', ')}`;
+  return withValue({ path, message: 'is not a known field', fix }, value);
+}
+
+
+function valueAt(input: unknown, segments: readonly string[]): unknown {
+  let here = input;
+  for (const key of segments) here = isRecord(here) ? here[key] : undefined;
+  return here;
+}
