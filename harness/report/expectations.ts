@@ -1,0 +1,68 @@
+/**
+ * The scenario's `expect` checks, evaluated against what the run measured (DESIGN.md §5). Any
+ * failing one makes `run` exit 3; the CLI decides that, this only judges.
+ */
+import type { Expectation } from '../config/scenario.ts';
+import { formatLoad, type SearchUnit } from '../load/search.ts';
+import { dominantCause, formatCount, formatPercent } from './explain.ts';
+import type { ExpectationResult, StepResult } from './schema.ts';
+import { totalCount } from '../stats/counts.ts';
+
+/** What the expectations are judged on; the report's fields fit. */
+export interface ExpectationInput {
+  onset: { value: number; unit?: SearchUnit } | null;
+  /** Gateway failures by cause over the run. */
+  causes: Readonly<Record<string, number>>;
+  /** Every step of every trial. */
+  steps: readonly Pick<StepResult, 'offered' | 'failures' | 'valid'>[];
+  /** The unit of offered loads; taken from `onset` when absent. */
+  unit?: SearchUnit;
+}
+
+/**
+ * Judges each expectation, in order:
+ * - `{ onset: { between: [a, b] } }`: an onset was found and a ≤ onset ≤ b;
+ * - `{ dominantCause: code }`: `code` had the most gateway failures (ties: first by name);
+ * - `{ noFailuresBelow: n }`: no valid step at offered ≤ n had any failure (`failures > 0`),
+ *   and at least one valid step at offered ≤ n was measured (no evidence is not a pass).
+ *   Invalid steps are not judged: the generator, not the gateway, limited them.
+ */
+export function evaluateExpectations(expect: readonly Expectation[], input: ExpectationInput): ExpectationResult[] {
+  const unit = input.unit ?? input.onset?.unit;
+  const load = (value: number): string => (unit === undefined ? formatCount(value) : formatLoad(value, unit));
+  return expect.map((expectation): ExpectationResult => {
+    if ('onset' in expectation) {
+      const [a, b] = expectation.onset.between;
+      const { onset } = input;
+      return {
+        description: `onset between ${formatCount(a)} and ${load(b)}`,
+        passed: onset !== null && onset.value >= a && onset.value <= b,
+        actual: onset === null ? 'no onset found' : load(onset.value),
+      };
+    }
+    if ('dominantCause' in expectation) {
+      const top = dominantCause(input.causes);
+      return {
+        description: `dominant cause is ${expectation.dominantCause}`,
+        passed: top?.cause === expectation.dominantCause,
+        actual: top === null ? 'no gateway failure' : `${top.cause} (${formatPercent(top.share)} of ${formatCount(totalCount(input.causes))} failures)`,
+      };
+    }
+    if ('noFailuresBelow' in expectation) {
+      const limit = expectation.noFailuresBelow;
+      const judged = input.steps.filter((step) => step.valid && step.offered <= limit);
+      const failing = judged.filter((step) => step.failures > 0).sort((x, y) => x.offered - y.offered);
+      const lowest = failing[0];
+      let actual: string;
+      if (judged.length === 0) actual = `no valid step at or below ${load(limit)} was measured`;
+      else if (lowest === undefined) actual = `no failure in ${judged.length} step${judged.length === 1 ? '' : 's'} at or below ${load(limit)}`;
+      else actual = `${formatCount(lowest.failures)} failure${lowest.failures === 1 ? '' : 's'} at ${load(lowest.offered)}, the lowest step with any`;
+      return { description: `no failure at or below ${load(limit)}`, passed: judged.length > 0 && lowest === undefined, actual };
+    }
+    return assertNever(expectation);
+  });
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown expectation ${JSON.stringify(value)}: add it to evaluateExpectations`);
+}

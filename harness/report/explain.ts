@@ -1,0 +1,186 @@
+/**
+ * The report's explanation: sentences built from what the run MEASURED (onset, statuses, causes,
+ * steps), never from the scenario's settings; the theory is quoted only beside a measurement.
+ * One template per cause code says what the cause means and why the gateway answers 502 or 504,
+ * in nginx's error-log wording (research/gateway-502.md §1.1), which the gateway fixture uses.
+ */
+import { CAUSE_CODES, type CauseCode } from '../../fixtures/gateway/causes.ts';
+import { formatLoad, type SearchUnit } from '../load/search.ts';
+import { addCounts, sortCounts, totalCount } from '../stats/counts.ts';
+import type { StepResult, Theory } from './schema.ts';
+
+/** What each cause means, completing "N % of the gateway's failures were <code>: …". */
+export const CAUSE_MEANINGS: Readonly<Record<CauseCode, string>> = {
+  upstream_refused: 'nothing accepted the connection (ECONNREFUSED: the upstream was down or restarting), which nginx reports as `connect() failed (111: Connection refused) while connecting to upstream` and answers with 502.',
+  upstream_reset: 'the upstream reset the connection (TCP RST) instead of answering, which nginx reports as `recv() failed (104: Connection reset by peer)` and answers with 502.',
+  upstream_closed: 'the upstream closed the connection (FIN) before a full response header, which nginx reports as `upstream prematurely closed connection while reading response header from upstream` and answers with 502.',
+  keepalive_race: 'the upstream closed an idle keep-alive connection just as the gateway reused it for a request (the keep-alive race), which nginx answers with 502 when it may not retry the request (POST, PATCH).',
+  upstream_invalid: 'the upstream sent an invalid status line or headers, or headers too large, which nginx reports as `upstream sent invalid header` (or `too big header`) and answers with 502.',
+  upstream_unresolved: "the upstream's host name did not resolve, so the gateway had nowhere to connect; nginx reports `could not be resolved` and answers with 502.",
+  upstream_timeout: 'no response header arrived (or no connection was made) before the gateway\'s timer fired, which nginx reports as `upstream timed out (110: Connection timed out)` and answers with 504: a 504 means a timer fired.',
+  gateway_overflow: "the gateway's own bounded queue for upstream connections was full, so the gateway refused the request itself, as nginx does with `no live upstreams` (502).",
+  upstream_truncated: 'the upstream failed after the response headers had gone to the client, so the status (often 200) was already sent and the gateway could only cut the body short (nginx: `upstream prematurely closed connection while reading upstream`).',
+};
+
+/**
+ * How far the measured onset may be from the theory's before the explanation says they
+ * disagree: closed, none (the closed-loop limit is sharp: 0 failures at C + Q, 94.8 % at C + Q + 1,
+ * research/gateway-502.md §8.3); open, 5 % of the predicted rate (steps shorter than steady state
+ * shift it by about that much, DESIGN.md §4).
+ */
+export const ONSET_AGREEMENT = { connections: 0, rpsRelative: 0.05 } as const;
+
+/** What the explanation is built from; `StepResult` and `Onset` fit. */
+export interface ExplainInput {
+  onset: { value: number; low: number; high: number; criterion?: CriterionLike } | null;
+  unit: SearchUnit;
+  /** Why no onset was found; used only when `onset` is null. */
+  onsetNote: string | null;
+  /** Gateway failures by cause over the run. */
+  causes: Readonly<Record<string, number>>;
+  /** Responses by status over the run, as the client saw them. */
+  status: Readonly<Record<string, number>>;
+  theory: Theory | null;
+  steps: readonly Pick<StepResult, 'offered' | 'status' | 'valid'>[];
+  /** The criterion, where `onset` (which carries it) is null; the statuses default to [502]. */
+  criterion?: CriterionLike;
+}
+
+interface CriterionLike {
+  failureRatio: number;
+  statuses: readonly number[];
+}
+
+/** The explanation's sentences, in reading order. Example cases: test/unit/explain.test.ts. */
+export function explain(input: ExplainInput): string[] {
+  if (input.steps.length === 0) return ['No step was measured.', ...(input.onsetNote === null ? [] : [input.onsetNote])];
+  const sentences = input.onset === null ? noOnsetSentences(input) : onsetSentences(input, input.onset.value);
+  sentences.push(...causeSentences(input.causes));
+  const invalid = input.steps.filter((step) => !step.valid);
+  const firstInvalid = invalid[0];
+  if (firstInvalid !== undefined) {
+    sentences.push(`${invalid.length} of ${input.steps.length} steps were invalid and not judged: the load generator, not the gateway, was the bottleneck (first at ${formatLoad(firstInvalid.offered, input.unit)}).`);
+  }
+  return sentences;
+}
+
+function onsetSentences(input: ExplainInput, value: number): string[] {
+  const { theory, unit } = input;
+  const statuses = criterionOf(input).statuses;
+  const predicted = theory?.onset ?? null;
+  const quote = theory === null ? '' : predicted === null ? ' (theory: no onset predicted)' : ` (theory: ${formatNumber(predicted)})`;
+  const sentences = [`The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(value, unit)}${quote}.`];
+  if (theory !== null && predicted === null) {
+    sentences.push(`The measurement disagrees with the theory, which predicted no onset: ${theory.basis}`);
+  } else if (predicted !== null && disagree(value, predicted, unit)) {
+    const above = value > predicted;
+    const gap = unit === 'connections' ? formatLoad(Math.abs(value - predicted), unit) : `${formatPercent(Math.abs(value - predicted) / predicted)}`;
+    const why = above
+      ? 'the failures came later than the model predicts (steps shorter than steady state under-report them near the onset, DESIGN.md §4)'
+      : 'something failed before the modelled limit (see the causes)';
+    sentences.push(`The measured onset (${formatLoad(value, unit)}) is ${gap} ${above ? 'above' : 'below'} the theory's ${formatLoad(predicted, unit)}: ${why}.`);
+  }
+  return sentences;
+}
+
+function noOnsetSentences(input: ExplainInput): string[] {
+  const { unit, status, causes, steps } = input;
+  const criterion = criterionOf(input);
+  const upTo = formatLoad(Math.max(...steps.map((step) => step.offered)), unit);
+  const label = statusList(criterion.statuses, '');
+  const seen = criterion.statuses.reduce((sum, code) => sum + (status[String(code)] ?? 0), 0);
+  const sentences: string[] = [];
+  if (seen > 0) {
+    sentences.push(`No step reached the failure criterion (${formatPercent(criterion.failureRatio)}) up to ${upTo}, though the client saw ${label} ${formatCount(seen)} times.`);
+  } else {
+    const reasons: { count: number; text: string }[] = [];
+    const timeouts = causes.upstream_timeout ?? 0;
+    if (timeouts > 0) {
+      reasons.push({ count: timeouts, text: `the upstream kept the excess requests without answering, so the gateway's timer fired and it answered 504 (upstream_timeout) ${formatCount(timeouts)} times.` });
+    }
+    const passed503 = criterion.statuses.includes(503) ? 0 : (status['503'] ?? 0);
+    if (passed503 > 0) {
+      const from = Math.min(...steps.filter((step) => (step.status['503'] ?? 0) > 0).map((step) => step.offered));
+      reasons.push({ count: passed503, text: `the upstream answered 503 itself ${formatCount(passed503)} times from ${formatLoad(from, unit)} on; the gateway passed them through (an upstream's 503 is not a gateway failure).` });
+    }
+    reasons.sort((a, b) => b.count - a.count);
+    const [first, ...rest] = reasons;
+    if (first === undefined) {
+      sentences.push(totalCount(causes) === 0 ? `No ${label} up to ${upTo}, and the gateway failed no request.` : `No ${label} up to ${upTo}.`);
+    } else {
+      sentences.push(`No ${label} up to ${upTo}: ${first.text}`, ...rest.map((reason) => capitalize(reason.text)));
+    }
+  }
+  const predicted = input.theory?.onset ?? null;
+  if (predicted !== null && predicted <= Math.max(...steps.map((step) => step.offered))) {
+    sentences.push(`The theory predicted an onset at ${formatLoad(predicted, unit)}, but none was measured up to ${upTo}.`);
+  }
+  if (input.onsetNote !== null) sentences.push(input.onsetNote);
+  return sentences;
+}
+
+function causeSentences(causes: Readonly<Record<string, number>>): string[] {
+  const sorted = Object.entries(causeTotals([{ causes }]));
+  const total = sorted.reduce((sum, [, count]) => sum + count, 0);
+  return sorted.map(([cause, count], index) => {
+    const share = formatPercent(count / total);
+    const lead = index === 0 ? `${share} of the gateway's failures were` : `${share} were`;
+    return `${lead} ${cause}: ${meaningOf(cause)}`;
+  });
+}
+
+function meaningOf(cause: string): string {
+  return (CAUSE_CODES as readonly string[]).includes(cause) ? CAUSE_MEANINGS[cause as CauseCode] : 'a cause this version of overload has no description for.';
+}
+
+/** Failures by cause over the steps, largest first (ties by name), zero counts left out. */
+export function causeTotals(steps: readonly Pick<StepResult, 'causes'>[]): Record<string, number> {
+  const sum = addCounts(steps.map((step) => step.causes));
+  return sortCounts(Object.fromEntries(Object.entries(sum).filter(([, count]) => count > 0)));
+}
+
+/** The cause with the most failures (ties: the first by name), with its share; null when there is none. */
+export function dominantCause(causes: Readonly<Record<string, number>>): { cause: string; count: number; share: number } | null {
+  const sorted = Object.entries(causeTotals([{ causes }]));
+  const top = sorted[0];
+  if (top === undefined) return null;
+  return { cause: top[0], count: top[1], share: top[1] / sorted.reduce((sum, [, count]) => sum + count, 0) };
+}
+
+function criterionOf(input: ExplainInput): CriterionLike {
+  return input.onset?.criterion ?? input.criterion ?? { failureRatio: 0.01, statuses: [502] };
+}
+
+function disagree(measured: number, predicted: number, unit: SearchUnit): boolean {
+  return unit === 'connections'
+    ? Math.abs(measured - predicted) > ONSET_AGREEMENT.connections
+    : Math.abs(measured - predicted) > ONSET_AGREEMENT.rpsRelative * predicted;
+}
+
+/** "502", "502 or 503" (suffix ''), "502s and 503s" (suffix 's'). */
+function statusList(statuses: readonly number[], suffix: '' | 's'): string {
+  const words = statuses.map((code) => `${code}${suffix}`);
+  if (words.length <= 1) return words[0] ?? 'failure';
+  return `${words.slice(0, -1).join(', ')} ${suffix === 's' ? 'and' : 'or'} ${words.at(-1)}`;
+}
+
+/** A count with thousands separators: 1,234. */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** A share as a percentage with one decimal at most: "98.7 %", "100 %", "< 0.1 %", "> 99.9 %". */
+export function formatPercent(share: number): string {
+  const percent = Math.round(share * 1000) / 10;
+  if (percent === 0 && share > 0) return '< 0.1 %';
+  if (percent === 100 && share < 1) return '> 99.9 %';
+  return `${percent.toLocaleString('en-US', { maximumFractionDigits: 1 })} %`;
+}
+
+function formatNumber(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { evaluateExpectations, type ExpectationInput } from '../../harness/report/expectations.ts';
+
+const step = (offered: number, failures: number, valid = true) => ({ offered, failures, valid });
+
+const run: ExpectationInput = {
+  onset: { value: 21, unit: 'connections' },
+  causes: { upstream_reset: 9570, gateway_overflow: 126 },
+  steps: [step(1, 0), step(2, 0), step(4, 0), step(8, 0), step(16, 0), step(32, 9000), step(24, 500), step(20, 0), step(22, 300), step(21, 12)],
+};
+
+describe('evaluateExpectations', () => {
+  it('checks the onset against an inclusive range', () => {
+    assert.deepEqual(evaluateExpectations([{ onset: { between: [18, 24] } }, { onset: { between: [21, 21] } }, { onset: { between: [22, 30] } }], run), [
+      { description: 'onset between 18 and 24 connections', passed: true, actual: '21 connections' },
+      { description: 'onset between 21 and 21 connections', passed: true, actual: '21 connections' },
+      { description: 'onset between 22 and 30 connections', passed: false, actual: '21 connections' },
+    ]);
+  });
+
+  it('fails an onset range when no onset was found', () => {
+    assert.deepEqual(evaluateExpectations([{ onset: { between: [18, 24] } }], { ...run, onset: null, unit: 'connections' }), [
+      { description: 'onset between 18 and 24 connections', passed: false, actual: 'no onset found' },
+    ]);
+  });
+
+  it('checks the dominant cause, with its share of all failures', () => {
+    assert.deepEqual(evaluateExpectations([{ dominantCause: 'upstream_reset' }, { dominantCause: 'gateway_overflow' }], run), [
+      { description: 'dominant cause is upstream_reset', passed: true, actual: 'upstream_reset (98.7 % of 9,696 failures)' },
+      { description: 'dominant cause is gateway_overflow', passed: false, actual: 'upstream_reset (98.7 % of 9,696 failures)' },
+    ]);
+  });
+
+  it('fails a dominant cause when the gateway failed nothing', () => {
+    assert.deepEqual(evaluateExpectations([{ dominantCause: 'upstream_reset' }], { ...run, causes: {} }), [
+      { description: 'dominant cause is upstream_reset', passed: false, actual: 'no gateway failure' },
+    ]);
+  });
+
+  it('checks that no step at or below n had any failure (n itself included)', () => {
+    assert.deepEqual(evaluateExpectations([{ noFailuresBelow: 20 }, { noFailuresBelow: 21 }], run), [
+      { description: 'no failure at or below 20 connections', passed: true, actual: 'no failure in 6 steps at or below 20 connections' },
+      { description: 'no failure at or below 21 connections', passed: false, actual: '12 failures at 21 connections, the lowest step with any' },
+    ]);
+  });
+
+  it('names the lowest failing step, not the first measured one', () => {
+    const [result] = evaluateExpectations([{ noFailuresBelow: 64 }], run);
+    assert.equal(result?.actual, '12 failures at 21 connections, the lowest step with any');
+  });
+
+  it('ignores invalid steps, and does not pass without a single valid step', () => {
+    const steps = [step(4, 50, false), step(8, 0, false)];
+    assert.deepEqual(evaluateExpectations([{ noFailuresBelow: 10 }], { ...run, steps }), [
+      { description: 'no failure at or below 10 connections', passed: false, actual: 'no valid step at or below 10 connections was measured' },
+    ]);
+    assert.equal(evaluateExpectations([{ noFailuresBelow: 10 }], { ...run, steps: [...steps, step(2, 0)] })[0]?.passed, true);
+  });
+
+  it('writes plain numbers when the unit is unknown', () => {
+    assert.equal(evaluateExpectations([{ noFailuresBelow: 1000 }], { onset: null, causes: {}, steps: [step(500, 1)] })[0]?.actual, '1 failure at 500, the lowest step with any');
+  });
+
+  it('returns nothing for no expectations', () => {
+    assert.deepEqual(evaluateExpectations([], run), []);
+  });
+});

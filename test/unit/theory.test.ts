@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import {
+  capacityRps,
+  closedLoopTheory,
+  mmckBlocking,
+  openLoopTheory,
+  predictedClosedFailure,
+  predictedOpenFailure,
+  type CapacityModel,
+} from '../../harness/stats/theory.ts';
+
+const defaults: CapacityModel = { workers: 4, queue: 16, serviceMsMeasured: 10, poolConnections: 512, queueLimit: 1024, shed: 'reset' };
+
+describe('closed-loop theory', () => {
+  const onsets: [string, Partial<CapacityModel>, number | null, 'upstream' | 'gateway'][] = [
+    ['C = 4, Q = 16, P = 512 sheds at C + Q + 1', {}, 21, 'upstream'],
+    ['C = 6, Q = 10 sheds at 17', { workers: 6, queue: 10 }, 17, 'upstream'],
+    ["shed: close gives the same onset as reset", { shed: 'close' }, 21, 'upstream'],
+    ['P = 8 ≤ C + Q = 20 overflows the gateway at P + queueLimit + 1', { poolConnections: 8, queueLimit: 4 }, 13, 'gateway'],
+    ['P = C + Q exactly is still limited by the gateway', { poolConnections: 20, queueLimit: 4 }, 25, 'gateway'],
+    ["shed: 503 has no upstream 502: only the gateway's limit", { shed: '503', poolConnections: 64, queueLimit: 32 }, 97, 'gateway'],
+    ['shed: hang has no upstream 502 either', { shed: 'hang', poolConnections: 64, queueLimit: 32 }, 97, 'gateway'],
+  ];
+  for (const [name, change, onset, limitedBy] of onsets) {
+    it(name, () => {
+      const theory = closedLoopTheory({ ...defaults, ...change });
+      assert.equal(theory.onset, onset);
+      assert.equal(theory.limitedBy, limitedBy);
+    });
+  }
+
+  it('says which limit decides, with the numbers and the source', () => {
+    assert.deepEqual(closedLoopTheory(defaults), {
+      serviceMsMeasured: 10,
+      capacityRps: 400,
+      onset: 21,
+      limitedBy: 'upstream',
+      basis: "Closed loop, zero think time: at most N requests are outstanding (research/gateway-502.md §8.3), so the upstream sheds (reset → 502) only when N > C + Q = 4 + 16 = 20; the gateway's pool (P = 512) is larger, so the onset is C + Q + 1 = 21.",
+    });
+    assert.equal(
+      closedLoopTheory({ ...defaults, poolConnections: 8, queueLimit: 4 }).basis,
+      "Closed loop, zero think time: at most N requests are outstanding (research/gateway-502.md §8.3); the gateway's pool (P = 8) is not larger than C + Q = 4 + 16 = 20, so the upstream never holds more than 8 and never sheds; the gateway's own queue overflows (gateway_overflow → 502) when N > P + queueLimit = 8 + 4 = 12, so the onset is 13.",
+    );
+  });
+
+  it('says in the basis that a passed-through 503 is no 502', () => {
+    assert.match(closedLoopTheory({ ...defaults, shed: '503' }).basis, /the upstream answers 503 itself and the gateway passes it through, which is no 502/);
+  });
+
+  it('predicts no onset above the cap, and says so', () => {
+    const theory = closedLoopTheory({ ...defaults, shed: 'hang', maxConnections: 1024 });
+    assert.equal(theory.onset, null);
+    assert.match(theory.basis, /P \+ queueLimit = 512 \+ 1024 = 1536, so the onset is 1537\. That is above the cap of 1024 connections, so no 502 is predicted in this run\.$/);
+  });
+
+  it('computes capacity C / S with the measured S, and none without it', () => {
+    assert.equal(capacityRps({ workers: 4, poolConnections: 512, serviceMsMeasured: 10 }), 400);
+    assert.equal(capacityRps({ workers: 4, poolConnections: 2, serviceMsMeasured: 10 }), 200);
+    assert.equal(closedLoopTheory({ ...defaults, serviceMsMeasured: null }).capacityRps, null);
+    assert.equal(closedLoopTheory({ ...defaults, serviceMsMeasured: 0 }).capacityRps, null);
+  });
+
+  it('predicts no failure up to C + Q, and an unpredictable ratio from C + Q + 1', () => {
+    assert.deepEqual([1, 20, 21, 64].map((n) => predictedClosedFailure(n, defaults)), [0, 0, null, null]);
+  });
+
+  it('predicts the same from an already computed theory', () => {
+    const theory = closedLoopTheory(defaults);
+    assert.deepEqual([20, 21].map((n) => predictedClosedFailure(n, theory)), [0, null]);
+    const aboveCap = closedLoopTheory({ ...defaults, shed: 'hang', maxConnections: 1024 });
+    assert.equal(predictedClosedFailure(1024, aboveCap), 0);
+  });
+});
+
+describe('open-loop theory', () => {
+  it('matches the M/M/c/K test vectors of qsmmmk.m (research/gateway-502.md §8.2)', () => {
+    assert.equal(mmckBlocking({ arrivalRps: 50, serviceMs: 100, servers: 4, capacity: 6 }).toFixed(6), '0.293543');
+    assert.equal(mmckBlocking({ arrivalRps: 3, serviceMs: 500, servers: 2, capacity: 5 }).toFixed(6), '0.085114');
+    assert.equal(mmckBlocking({ arrivalRps: 160, serviceMs: 50, servers: 8, capacity: 24 }).toFixed(4), '0.0494');
+    assert.equal(mmckBlocking({ arrivalRps: 0, serviceMs: 50, servers: 8, capacity: 24 }), 0);
+  });
+
+  it('does not overflow for a large K', () => {
+    const blocking = mmckBlocking({ arrivalRps: 1e6, serviceMs: 10, servers: 4, capacity: 1536 });
+    assert.equal(blocking.toFixed(4), '0.9996');
+  });
+
+  const open = { ...defaults, failureRatio: 0.01 } as const;
+
+  it('predicts μ / (1 − criterion) for uniform arrivals and fixed service (404 req/s)', () => {
+    const theory = openLoopTheory({ ...open, arrivals: 'uniform', serviceDistribution: 'fixed' });
+    assert.equal(theory.onset, 404);
+    assert.equal(theory.capacityRps, 400);
+    assert.deepEqual([400, 800].map((rate) => predictedOpenFailure(rate, { ...open, arrivals: 'uniform', serviceDistribution: 'fixed' })), [0, 0.5]);
+  });
+
+  it('predicts where π_K reaches the criterion for Poisson arrivals and exponential service (345.6 req/s)', () => {
+    assert.equal(openLoopTheory({ ...open, arrivals: 'poisson', serviceDistribution: 'exponential' }).onset, 345.6);
+    assert.equal(openLoopTheory({ ...open, workers: 8, serviceMsMeasured: 50, arrivals: 'poisson', serviceDistribution: 'exponential' }).onset, 140);
+  });
+
+  it('predicts nothing where no closed form exists (M/G/c/K)', () => {
+    const theory = openLoopTheory({ ...open, arrivals: 'poisson', serviceDistribution: 'fixed' });
+    assert.equal(theory.onset, null);
+    assert.match(theory.basis, /M\/G\/c\/K has no closed form/);
+    assert.equal(predictedOpenFailure(400, { ...open, arrivals: 'poisson', serviceDistribution: 'fixed' }), null);
+  });
+
+  it('uses Erlang B for any service distribution when nothing can queue (K = c)', () => {
+    const input = { ...open, queue: 0, arrivals: 'poisson', serviceDistribution: 'lognormal' } as const;
+    assert.equal(predictedOpenFailure(400, input), mmckBlocking({ arrivalRps: 400, serviceMs: 10, servers: 4, capacity: 4 }));
+  });
+
+  it('predicts no 502 onset when the upstream sheds with 503', () => {
+    assert.equal(openLoopTheory({ ...open, shed: '503', arrivals: 'uniform', serviceDistribution: 'fixed' }).onset, null);
+  });
+});
