@@ -22,6 +22,8 @@ export interface GeneratorHealth {
   /** Share of one core the generator's process used during the step (0–1+). */
   cpu: number;
   eventLoopDelayP99Ms: number;
+  /** The longest single stall of the generator's event loop: one stall hides in a p99. */
+  eventLoopDelayMaxMs: number;
   /** Open model only: p99 of how late requests left after their planned time. */
   sendLagP99Ms: number | null;
 }

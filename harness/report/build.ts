@@ -1,0 +1,105 @@
+/**
+ * Assembles the report from what a run measured (pure: no clock, no disk). The runner calls it
+ * after every step, so an interrupted run still leaves a complete, readable report.
+ */
+import os from 'node:os';
+import type { Scenario } from '../config/scenario.ts';
+import { addCounts } from '../stats/counts.ts';
+import { causeTotals, explain } from './explain.ts';
+import { evaluateExpectations } from './expectations.ts';
+import { SCHEMA_VERSION, type Onset, type Report, type StepResult, type Theory, type Trial } from './schema.ts';
+
+export interface ReportInput {
+  scenario: Scenario;
+  toolVersion: string;
+  createdAt: Date;
+  environment: Report['environment'];
+  plan: Report['plan'];
+  trials: Trial[];
+  /** Why the (first) trial found no onset, when it found none. */
+  onsetNote: string | null;
+  theory: Theory | null;
+  interrupted: boolean;
+}
+
+/** Builds the whole report from the trials measured so far. */
+export function buildReport(input: ReportInput): Report {
+  const { scenario } = input;
+  const unit = scenario.model === 'closed' ? 'connections' : 'rps';
+  const allSteps = input.trials.flatMap((trial) => trial.steps);
+  const steps = input.trials[0]?.steps ?? [];
+  const onset = medianOnset(input.trials);
+  const causes = causeTotals(allSteps);
+  const status = addCounts(allSteps.map((step) => step.status));
+  const onsetNote = onset === null ? input.onsetNote : null;
+  const base = {
+    onset,
+    onsetNote,
+    unit,
+    causes,
+    status,
+    steps,
+    theory: input.theory,
+    criterion: scenario.criterion,
+  } as const;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'overload', version: input.toolVersion },
+    createdAt: input.createdAt.toISOString(),
+    interrupted: input.interrupted,
+    scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
+    environment: input.environment,
+    gateway: { kind: scenario.gateway.kind, profile: scenario.gateway.profile },
+    model: scenario.model,
+    unit,
+    plan: input.plan,
+    steps,
+    onset,
+    onsetNote,
+    onsetSpread: onsetSpread(input.trials),
+    capacity: capacity(allSteps),
+    theory: input.theory,
+    causes,
+    explanation: explain(base),
+    trials: input.trials.length > 1 ? input.trials : [],
+    expectations: evaluateExpectations(scenario.expect, { onset, causes, steps: allSteps, unit }),
+  };
+}
+
+/** The machine the run measured (DESIGN.md §6 `environment`). */
+export function describeEnvironment(): Report['environment'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpus: cpus.length,
+  };
+}
+
+/**
+ * The onset over trials: the trial whose onset is the median (the lower median for an even
+ * count), so value, low and high come from one measurement. Null when most trials found none.
+ */
+export function medianOnset(trials: readonly Trial[]): Onset | null {
+  const found = trials.map((trial) => trial.onset).filter((onset): onset is Onset => onset !== null);
+  if (found.length === 0 || found.length * 2 < trials.length) return null;
+  const sorted = [...found].sort((a, b) => a.value - b.value);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
+}
+
+function onsetSpread(trials: readonly Trial[]): Report['onsetSpread'] {
+  if (trials.length < 2) return null;
+  const values = trials.flatMap((trial) => (trial.onset === null ? [] : [trial.onset.value]));
+  if (values.length === 0) return null;
+  return { min: Math.min(...values), max: Math.max(...values), trials: trials.length };
+}
+
+/** The highest goodput of any valid step, and the offered load that gave it. */
+export function capacity(steps: readonly StepResult[]): Report['capacity'] {
+  let best: StepResult | undefined;
+  for (const step of steps) {
+    if (step.valid && (best === undefined || step.goodputRps > best.goodputRps)) best = step;
+  }
+  return best === undefined ? null : { maxGoodputRps: best.goodputRps, atOffered: best.offered };
+}

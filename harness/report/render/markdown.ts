@@ -1,0 +1,209 @@
+/**
+ * The report as a GitHub-flavoured markdown summary (`report.md`): the verdict first, then the
+ * evidence (onset beside theory, the steps, the causes), then what was run and where. Returns a
+ * string and writes nothing (STYLE.md, example 1); `report/write.ts` puts it on disk.
+ *
+ * The steps table is sorted by offered load, not by the order the steps ran: an onset search
+ * jumps about (1, 2, 4, …, 32, 24, 20, 22, 21), and only in load order do the passing and
+ * failing loads sit next to each other, with goodput flat and the failure ratio climbing. The
+ * `#` column keeps the run order, so the search path can still be read.
+ */
+import type { Report, StepResult } from '../schema.ts';
+import {
+  asSentence,
+  describeCriterion,
+  formatCount,
+  formatLoad,
+  formatMs,
+  formatOffered,
+  formatPercent,
+  formatRate,
+  formatSetting,
+  largestFirst,
+  sortByOffered,
+  topEntry,
+  total,
+  unitLabel,
+} from './format.ts';
+
+/** Renders the whole report as markdown, ending with one newline. */
+export function render(report: Report): string {
+  const sections = [
+    title(report),
+    interruptedNote(report),
+    verdict(report),
+    stepsSection(report),
+    causesSection(report),
+    expectationsSection(report),
+    parametersSection(report),
+    environmentSection(report),
+  ].filter((section): section is string => section !== null);
+  return `${sections.join('\n\n')}\n`;
+}
+
+function title(report: Report): string {
+  const heading = `# overload report: ${report.scenario.name}`;
+  const description = report.scenario.description;
+  return description === '' ? heading : `${heading}\n\n${description}`;
+}
+
+function interruptedNote(report: Report): string | null {
+  if (!report.interrupted) return null;
+  const n = report.steps.length;
+  return [
+    '> [!WARNING]',
+    `> The run was interrupted: this report holds the ${formatCount(n)} ${n === 1 ? 'step' : 'steps'} measured before it stopped.`,
+  ].join('\n');
+}
+
+function verdict(report: Report): string {
+  const { onset, theory, capacity, unit } = report;
+  const lines = ['## Verdict', ''];
+  if (report.explanation.length > 0) lines.push(...report.explanation, '');
+
+  const theoryOnset = theory === null ? '—' : theory.onset === null ? 'no prediction' : formatOffered(theory.onset, unit);
+  const measuredOnset =
+    onset === null
+      ? 'none found'
+      : `**${formatOffered(onset.value, unit)}** (${formatLoad(onset.low, unit)} passed, ${formatLoad(onset.high, unit)} failed)`;
+  const capacityRps = theory?.capacityRps ?? null;
+  const theoryCapacity = capacityRps === null ? '—' : `${formatRate(capacityRps)} req/s`;
+  const measuredCapacity =
+    capacity === null ? '—' : `${formatRate(capacity.maxGoodputRps)} req/s at ${formatOffered(capacity.atOffered, unit)}`;
+  lines.push('| | measured | theory |', '|:--|:--|:--|', `| onset | ${cell(measuredOnset)} | ${cell(theoryOnset)} |`);
+  if (report.onsetSpread !== null) {
+    const { min, max, trials } = report.onsetSpread;
+    lines.push(`| onset over ${formatCount(trials)} trials | ${formatLoad(min, unit)} to ${formatOffered(max, unit)} | |`);
+  }
+  lines.push(`| capacity (2xx) | ${cell(measuredCapacity)} | ${cell(theoryCapacity)} |`, '');
+
+  // The explanation usually quotes the note already; say it once.
+  if (onset === null && report.onsetNote !== null && !report.explanation.includes(report.onsetNote)) {
+    lines.push(`**No onset.** ${report.onsetNote}`, '');
+  }
+  const criterion = onset?.criterion ?? report.scenario.parameters.criterion;
+  lines.push(`Criterion: a step fails when ${describeCriterion(criterion)}.`);
+  if (theory !== null) {
+    const service = theory.serviceMsMeasured === null ? '' : ` with the measured service time S = ${formatMs(theory.serviceMsMeasured)}`;
+    const limit = theory.limitedBy === null ? '' : ` First limit: the ${theory.limitedBy}.`;
+    lines.push(`Theory${service}: ${asSentence(theory.basis)}${limit}`);
+  }
+  return lines.join('\n');
+}
+
+function stepsSection(report: Report): string {
+  const head = [
+    '## Steps',
+    '',
+    'Sorted by offered load; `#` is the order the steps ran in. Failure ratios in **bold** failed the criterion.',
+    'Latencies are of 2xx responses, as HDR-histogram percentiles.',
+  ];
+  if (report.steps.length === 0) return [...head, '', 'No step was measured.'].join('\n');
+  const rows = sortByOffered(report.steps).map((step) => stepRow(step, report.unit));
+  return [
+    ...head,
+    '',
+    `| # | ${unitLabel(report.unit)} | sent | 2xx/s | failure | statuses | top cause | ok p50 | ok p99 | valid |`,
+    '|--:|--:|--:|--:|--:|:--|:--|--:|--:|:--|',
+    ...rows,
+  ].join('\n');
+}
+
+function stepRow(step: StepResult, unit: Report['unit']): string {
+  const failure = formatPercent(step.failureRatio);
+  const top = topEntry(step.causes);
+  const ok = step.latencyMs.ok;
+  const cells = [
+    formatCount(step.index + 1),
+    formatLoad(step.offered, unit),
+    formatCount(step.sent),
+    formatRate(step.goodputRps),
+    step.passed ? failure : `**${failure}**`,
+    outcomes(step),
+    top === null ? '—' : `${top[0]} (${formatCount(top[1])})`,
+    ok === null ? '—' : formatMs(ok.p50),
+    ok === null ? '—' : formatMs(ok.p99),
+    step.valid ? '✓' : `✗ ${step.invalidReason ?? 'invalid'}`,
+  ];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+/** Statuses by code, then client errors by code, then lost requests: everything a request became. */
+function outcomes(step: StepResult): string {
+  const statuses = Object.entries(step.status).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const parts = [...statuses, ...largestFirst(step.errors)].map(([code, n]) => `${code}: ${formatCount(n)}`);
+  if (step.lost > 0) parts.push(`lost: ${formatCount(step.lost)}`);
+  return parts.length === 0 ? '—' : parts.join(', ');
+}
+
+function causesSection(report: Report): string {
+  const entries = largestFirst(report.causes);
+  const sum = total(report.causes);
+  if (sum === 0) return '## Causes\n\nThe gateway reported no failures.';
+  const rows = entries.map(([cause, n]) => `| ${cell(cause)} | ${formatCount(n)} | ${formatPercent(n / sum)} |`);
+  if (entries.length > 1) rows.push(`| **total** | **${formatCount(sum)}** | 100 % |`);
+  return ['## Causes', '', '| cause | count | share |', '|:--|--:|--:|', ...rows].join('\n');
+}
+
+function expectationsSection(report: Report): string | null {
+  if (report.expectations.length === 0) return null;
+  const lines = report.expectations.map((e) => `- ${e.passed ? '✓' : '✗'} ${e.description}: ${e.actual}`);
+  return ['## Expectations', '', ...lines].join('\n');
+}
+
+/** A configured duration: whole milliseconds stay whole (`5,000 ms`), fractions get formatMs's precision. */
+function configuredMs(ms: number): string {
+  return Number.isInteger(ms) ? `${formatCount(ms)} ms` : formatMs(ms);
+}
+
+function parametersSection(report: Report): string {
+  const p = report.scenario.parameters;
+  const { unit } = report;
+  let model: string;
+  switch (p.model) {
+    case 'closed':
+      model = 'closed';
+      break;
+    case 'open':
+      model = `open (${p.load.arrivals} arrivals)`;
+      break;
+  }
+  let plan: string;
+  switch (report.plan) {
+    case 'search':
+      plan = `onset search from ${formatOffered(p.search.start, unit)} (precision ${formatSetting(p.search.precision)}, at most ${formatCount(p.search.maxSteps)} steps)`;
+      break;
+    case 'ramp':
+      plan = `ramp from ${formatLoad(p.ramp.from, unit)} to ${formatOffered(p.ramp.to, unit)} by ${formatLoad(p.ramp.step, unit)} (stops after ${formatCount(p.ramp.stopAfterFailures)} failing steps)`;
+      break;
+  }
+  const u = p.upstream;
+  const g = p.gateway;
+  const body = p.load.body === undefined ? '' : ' with a body';
+  return [
+    '## Scenario parameters',
+    '',
+    `- model: ${model}; ${plan}; seed ${p.seed}`,
+    `- upstream: C = ${formatCount(u.workers)} workers, S = ${configuredMs(u.serviceMs)} (${u.serviceDistribution}), Q = ${formatCount(u.queue)}, shed: ${u.shed}, keep-alive ${configuredMs(u.keepAliveTimeoutMs)}`,
+    `- gateway: ${g.kind}, ${g.profile} profile, pool ${formatCount(g.poolConnections)}, queueLimit ${formatCount(g.queueLimit)}, retries ${g.retries}, connect timeout ${configuredMs(g.connectTimeoutMs)}, upstream timeout ${configuredMs(g.upstreamTimeoutMs)}`,
+    `- load: ${p.load.method} ${p.load.path}${body}, step ${configuredMs(p.load.stepMs)}, client timeout ${configuredMs(p.load.clientTimeoutMs)}`,
+    `- criterion: a step fails when ${describeCriterion(p.criterion)}`,
+    `- caps: ${formatCount(p.caps.maxConnections)} connections, ${formatCount(p.caps.maxRps)} req/s, ${formatCount(p.caps.maxDurationS)} s, ${formatCount(p.caps.maxRequests)} requests`,
+  ].join('\n');
+}
+
+function environmentSection(report: Report): string {
+  const env = report.environment;
+  return [
+    '## Environment',
+    '',
+    `- ${report.tool.name} ${report.tool.version}, report schema ${report.schemaVersion}, created ${report.createdAt}`,
+    `- Node ${env.node} on ${env.platform}, ${formatCount(env.cpus)} CPUs (${env.cpuModel})`,
+    `- gateway: ${report.gateway.kind}, ${report.gateway.profile} profile`,
+  ].join('\n');
+}
+
+/** Escapes what would break a table cell: a pipe, and line breaks. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
+}

@@ -1,0 +1,209 @@
+/**
+ * The terminal summary printed after a run: the verdict, the onset beside the theory, the
+ * dominant cause, and two small charts (failure ratio and goodput against offered load). Returns
+ * a string; the CLI prints it (to stderr under `--json`) and adds the paths of the files written.
+ *
+ * `color: false` gives plain ASCII of our own (no ANSI codes, `+-|.'` chart glyphs) for logs
+ * and dumb terminals; text taken from the report (explanation, theory basis) is printed as given.
+ */
+import { plot } from 'asciichart';
+import type { Report, StepResult } from '../schema.ts';
+import {
+  describeCriterion,
+  formatCount,
+  formatFixed,
+  formatLoad,
+  formatMs,
+  formatOffered,
+  formatPercent,
+  formatRate,
+  sortByOffered,
+  topEntry,
+  total,
+  unitLabel,
+} from './format.ts';
+
+/** How the terminal looks: whether ANSI colors (and box-drawing chart glyphs) are allowed, and its width in columns. */
+export interface TextOptions {
+  color: boolean;
+  width: number;
+}
+
+const ANSI = { bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', reset: '\x1b[0m' };
+type Style = keyof Omit<typeof ANSI, 'reset'>;
+
+type Glyphs = [string, string, string, string, string, string, string, string, string, string];
+/**
+ * asciichart's glyph slots: first value on the axis (and the top row), axis, two unused, flat,
+ * arriving lower, arriving higher, leaving downwards, leaving upwards, vertical. The first slot is
+ * the plain axis glyph here: asciichart marks the top row and the first value with it, which reads
+ * as a tick that means nothing.
+ */
+const ASCII_SYMBOLS: Glyphs = ['|', '|', '-', '-', '-', "'", '.', '.', "'", '|'];
+const UNICODE_SYMBOLS: Glyphs = ['┤', '┤', '╶', '╴', '─', '╰', '╭', '╮', '╯', '│'];
+/** Widest column band one step gets in a chart; wider bands only stretch flat lines. */
+const MAX_BAND = 8;
+/** How the plan is named in the title line; a Record, so a new plan kind must be named here. */
+const PLAN_NAMES: Record<Report['plan'], string> = { search: 'onset search', ramp: 'ramp' };
+/** Column where the values of the labelled summary lines start (`  onset     21 connections`). */
+const KEY_WIDTH = 12;
+
+/** Renders the terminal summary of a report; ends with one newline. */
+export function render(report: Report, options: TextOptions): string {
+  const paint = (style: Style, text: string): string => (options.color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+  const lines: string[] = [];
+  const n = report.steps.length;
+  lines.push(paint('bold', `overload: ${report.scenario.name}`) + ` (${report.model} model, ${PLAN_NAMES[report.plan]}, ${formatCount(n)} ${n === 1 ? 'step' : 'steps'})`);
+  if (report.interrupted) lines.push(paint('yellow', 'Interrupted: the report holds only the steps measured before the run stopped.'));
+  lines.push('');
+  for (const sentence of report.explanation) lines.push(...wrap(sentence, options.width, ''));
+  if (report.explanation.length > 0) lines.push('');
+  lines.push(...summary(report, options.width, paint));
+  if (n > 0) {
+    const steps = sortByOffered(report.steps);
+    const labels = steps.map((s) => formatLoad(s.offered, report.unit));
+    const statuses = (report.onset?.criterion.statuses ?? report.scenario.parameters.criterion.statuses).join('/');
+    const by = `vs offered ${unitLabel(report.unit)}`;
+    lines.push('', ...wrap(`Failure ratio (${statuses === '' ? '' : `${statuses}, `}client errors, lost) ${by}`, options.width, ''));
+    if (steps.every((s) => s.failureRatio === 0)) {
+      // A flat line at zero says nothing eleven rows could say better.
+      lines.push('0 % at every step');
+    } else {
+      // Ten rows from 0 to 100 % put one row at each ten per cent.
+      const failure = { values: steps.map((s) => s.failureRatio * 100), max: 100, height: 10, format: (v: number) => `${Math.round(v)} %`, color: 'red' } as const;
+      lines.push(...chart(failure, labels, options));
+    }
+    const maxGoodput = Math.max(...steps.map((s) => s.goodputRps));
+    const fmt = maxGoodput < 10 ? (v: number) => formatFixed(v, 1) : (v: number) => formatCount(Math.round(v));
+    lines.push('', ...wrap(`Goodput (2xx/s) ${by}`, options.width, ''));
+    // Goodput is flat past capacity; five rows show the climb to it.
+    const goodput = { values: steps.map((s) => s.goodputRps), max: maxGoodput > 0 ? maxGoodput : 1, height: 5, format: fmt, color: 'green' } as const;
+    lines.push(...chart(goodput, labels, options));
+  } else {
+    lines.push('', 'No step was measured.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The labelled lines: onset, theory, dominant cause, capacity, expectations. */
+function summary(report: Report, width: number, paint: (style: Style, text: string) => string): string[] {
+  const { onset, theory, unit } = report;
+  const out: string[] = [];
+  const keyed = (key: string, text: string): void => {
+    const [first = '', ...rest] = wrap(text, width, ' '.repeat(KEY_WIDTH));
+    out.push(`  ${key.padEnd(KEY_WIDTH - 2)}${first.trimStart()}`, ...rest);
+  };
+  if (onset === null) {
+    // The explanation above usually quotes the note already; say it once.
+    const note = report.onsetNote === null || report.explanation.includes(report.onsetNote) ? '' : ` ${report.onsetNote}`;
+    keyed('onset', `none found.${note}`);
+  } else {
+    const spread = report.onsetSpread === null ? '' : `; ${formatCount(report.onsetSpread.trials)} trials from ${formatOffered(report.onsetSpread.min, unit)} to ${formatOffered(report.onsetSpread.max, unit)}`;
+    keyed('onset', `${paint('bold', formatOffered(onset.value, unit))} (${formatLoad(onset.low, unit)} passed, ${formatLoad(onset.high, unit)} failed${spread})`);
+  }
+  if (theory !== null) {
+    keyed('theory', `${theory.onset === null ? 'no onset predicted' : formatOffered(theory.onset, unit)}. ${theory.basis}`);
+  }
+  const sum = total(report.causes);
+  const top = topEntry(report.causes);
+  keyed('cause', top === null ? 'none: the gateway failed no request' : `${top[0]}, ${formatCount(top[1])} of ${formatCount(sum)} failures (${formatPercent(top[1] / sum)})`);
+  if (report.capacity !== null) {
+    const capacityRps = theory?.capacityRps ?? null;
+    const predicted = capacityRps === null ? '' : `; theory ${formatRate(capacityRps)} req/s`;
+    keyed('capacity', `${formatRate(report.capacity.maxGoodputRps)} req/s of 2xx at ${formatOffered(report.capacity.atOffered, unit)}${predicted}`);
+  }
+  keyed('criterion', `a step fails when ${describeCriterion(onset?.criterion ?? report.scenario.parameters.criterion)}`);
+  const failed = report.expectations.filter((e) => !e.passed);
+  if (report.expectations.length > 0) {
+    const held = `${formatCount(report.expectations.length - failed.length)} of ${formatCount(report.expectations.length)} held`;
+    keyed('expect', failed.length === 0 ? paint('green', held) : paint('red', held));
+    for (const e of failed) out.push(...wrap(`${paint('red', 'FAILED')} ${e.description}: ${e.actual}`, width, ' '.repeat(KEY_WIDTH)));
+  }
+  return out;
+}
+
+/** What one chart shows: a value per step, its y-axis ceiling and label format, and its color. */
+interface ChartSpec {
+  values: number[];
+  max: number;
+  height: number;
+  format: (v: number) => string;
+  color: 'red' | 'green';
+}
+
+/**
+ * A line chart of one value per step. asciichart plots one value per column and draws the first
+ * one on the y axis, so each step gets a band of `band` columns after the axis (its value
+ * repeated, plus one trailing copy of the last so the last band is whole) and its offered load is
+ * printed under the band's middle; a label that would touch the previous one is left out.
+ */
+function chart(spec: ChartSpec, labels: string[], options: TextOptions): string[] {
+  const { values, max, format } = spec;
+  const labelWidth = Math.max(3, format(max).length, format(0).length);
+  // Row layout from asciichart (offset 3): the y label, a space, the axis, then one column per value.
+  const axisColumn = labelWidth + 1;
+  const band = Math.max(2, Math.min(MAX_BAND, Math.floor((options.width - axisColumn - 1) / values.length)));
+  const series = values.flatMap((v) => Array<number>(band).fill(v));
+  series.push(values[values.length - 1] ?? 0);
+  const body = plot(series, {
+    min: 0,
+    max,
+    height: spec.height,
+    format: (v) => format(v).padStart(labelWidth),
+    symbols: options.color ? UNICODE_SYMBOLS : ASCII_SYMBOLS,
+    ...(options.color ? { colors: [ANSI[spec.color]] } : {}),
+  });
+  const axis = Array<string>(axisColumn + 1 + values.length * band).fill(' ');
+  let free = 0;
+  labels.forEach((label, i) => {
+    // Band i's flat part spans columns axisColumn + 1 + i·band … axisColumn + (i + 1)·band − 1.
+    const middle = axisColumn + 1 + i * band + Math.floor((band - 2) / 2);
+    const start = Math.max(free, middle - Math.floor((label.length - 1) / 2));
+    if (start > middle) return;
+    for (let c = 0; c < label.length; c++) axis[start + c] = label[c] ?? ' ';
+    free = start + label.length + 1;
+  });
+  return [...body.split('\n'), axis.join('')].map((line) => line.trimEnd());
+}
+
+/** Greedy word wrap to `width` columns; continuation lines start with `indent`. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = line === '' ? `${indent}${word}` : `${line} ${word}`;
+    if (visibleLength(candidate) > width && line !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** Length as the terminal shows it: ANSI escape sequences take no columns. */
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex -- matching ANSI escapes is the point
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/**
+ * One line per finished step, printed by the CLI when stderr is not a terminal, e.g.
+ * `step 7: 24 connections  sent 2,862  goodput 394/s  failure 72.2 %  upstream_reset ×2,049  ok p99 53.5 ms`.
+ * The step number counts from 1 in the order the steps ran.
+ */
+export function renderStepLine(step: StepResult, unit: Report['unit']): string {
+  const parts = [
+    `step ${formatCount(step.index + 1)}: ${formatOffered(step.offered, unit)}`,
+    `sent ${formatCount(step.sent)}`,
+    `goodput ${formatRate(step.goodputRps)}/s`,
+    `failure ${formatPercent(step.failureRatio)}`,
+  ];
+  const top = topEntry(step.causes);
+  if (top !== null) parts.push(`${top[0]} ×${formatCount(top[1])}`);
+  if (step.latencyMs.ok !== null) parts.push(`ok p99 ${formatMs(step.latencyMs.ok.p99)}`);
+  if (!step.valid) parts.push(`invalid: ${step.invalidReason ?? 'no reason given'}`);
+  return parts.join('  ');
+}

@@ -1,0 +1,190 @@
+/**
+ * The report as a zod 4 schema, for readers (`compare`, `report`, baselines) and for the
+ * published JSON Schema. It mirrors the `Report` interface in `schema.ts`, which stays the
+ * documented source; {@link ReportSchemaMatchesReport} makes the compiler refuse any drift between
+ * the two. Objects are zod's default (unknown keys stripped), so a reader ignores fields it does
+ * not know, as schema version 1 promises (DESIGN.md §6).
+ */
+import { z } from 'zod';
+import { OverloadError, type Problem } from '../errors.ts';
+import { SCHEMA_VERSION, type Report } from './schema.ts';
+
+const counts = z.record(z.string(), z.number());
+
+const latencySummary = z.object({
+  count: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+
+const stepResult = z.object({
+  index: z.number().describe('Order in which the step ran, from 0.'),
+  offered: z.number().describe('Offered load: connections (closed model) or req/s (open model).'),
+  durationMs: z.number(),
+  sent: z.number().describe('Requests written by the generator.'),
+  completed: z.number().describe('Requests answered with any HTTP status.'),
+  errored: z.number().describe('Requests that ended in a client-side error; by code in `errors`.'),
+  lost: z.number().describe('Requests whose connection closed with no response and no error.'),
+  unfinished: z.number().describe('Requests still in flight when the step ended.'),
+  late: z.number().describe('Open model only: arrivals the generator could not send on time.'),
+  achievedRps: z.number().describe('Completed responses per second over the step.'),
+  goodputRps: z.number().describe('2xx responses per second over the step.'),
+  failures: z.number().describe('Gateway-generated responses with a criterion status, plus errored and lost requests.'),
+  failureRatio: z.number().describe('failures / (sent - unfinished).'),
+  passed: z.boolean().describe('Whether the failure ratio stayed under the criterion.'),
+  predictedFailureRatio: z.number().nullable().describe('What theory predicts for this load, where a model applies.'),
+  status: counts.describe('Responses by status code, as the client saw them.'),
+  errors: counts.describe('Client-side errors by code.'),
+  causes: counts.describe('Gateway failures by cause code during the step.'),
+  latencyMs: z
+    .object({ ok: latencySummary.nullable(), failed: latencySummary.nullable() })
+    .describe('Latency percentiles in milliseconds (HDR histogram definition).'),
+  generator: z.object({
+    cpu: z.number(),
+    eventLoopDelayP99Ms: z.number(),
+    eventLoopDelayMaxMs: z.number(),
+    sendLagP99Ms: z.number().nullable(),
+  }),
+  fixtures: z
+    .object({ upstreamPeakQueued: z.number(), gatewayPeakQueued: z.number(), upstreamShed: z.number() })
+    .nullable(),
+  drainMs: z.number(),
+  valid: z.boolean().describe('False when the generator was the bottleneck; such a step is never the onset.'),
+  invalidReason: z.string().nullable(),
+});
+
+const unit = z.enum(['connections', 'rps']);
+
+const onset = z.object({
+  value: z.number(),
+  low: z.number().describe('Highest load measured to pass.'),
+  high: z.number().describe('Lowest load measured to fail.'),
+  unit,
+  criterion: z.object({ failureRatio: z.number(), statuses: z.array(z.number()) }),
+});
+
+const expectation = z.union([
+  z.object({ onset: z.object({ between: z.tuple([z.number(), z.number()]) }) }),
+  z.object({ dominantCause: z.string() }),
+  z.object({ noFailuresBelow: z.number() }),
+]);
+
+/** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */
+const scenarioParameters = z.object({
+  name: z.string(),
+  description: z.string(),
+  model: z.enum(['closed', 'open']),
+  upstream: z.object({
+    workers: z.number(),
+    queue: z.number(),
+    serviceMs: z.number(),
+    serviceDistribution: z.enum(['fixed', 'exponential', 'lognormal']),
+    shed: z.enum(['reset', 'close', 'hang', '503']),
+    keepAliveTimeoutMs: z.number(),
+  }),
+  gateway: z.object({
+    kind: z.literal('node'),
+    profile: z.enum(['nginx', 'haproxy', 'envoy', 'alb']),
+    poolConnections: z.number(),
+    queueLimit: z.number(),
+    connectTimeoutMs: z.number(),
+    upstreamTimeoutMs: z.number(),
+    retries: z.number(),
+  }),
+  load: z.object({
+    arrivals: z.enum(['uniform', 'poisson']),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    path: z.string(),
+    // exactOptional: `body?: string`, never `body: undefined` (exactOptionalPropertyTypes).
+    body: z.string().exactOptional(),
+    stepMs: z.number(),
+    clientTimeoutMs: z.number(),
+  }),
+  search: z.object({ start: z.number(), precision: z.number(), maxSteps: z.number() }),
+  ramp: z.object({ from: z.number(), to: z.number(), step: z.number(), stopAfterFailures: z.number() }),
+  criterion: z.object({ failureRatio: z.number(), statuses: z.array(z.number()) }),
+  caps: z.object({ maxConnections: z.number(), maxRps: z.number(), maxDurationS: z.number(), maxRequests: z.number() }),
+  seed: z.number(),
+  expect: z.array(expectation),
+});
+
+/** The zod schema of `report.json` (schema version 1). */
+export const reportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('overload'), version: z.string() }),
+  createdAt: z.string(),
+  interrupted: z.boolean().describe('True when the run stopped early; the steps are what was measured.'),
+  scenario: z.object({ name: z.string(), description: z.string(), parameters: scenarioParameters }),
+  environment: z.object({ node: z.string(), platform: z.string(), cpuModel: z.string(), cpus: z.number() }),
+  gateway: z.object({ kind: z.string(), profile: z.string() }),
+  model: z.enum(['closed', 'open']),
+  unit,
+  plan: z.enum(['search', 'ramp']),
+  steps: z.array(stepResult).describe('Steps of the first trial, in the order they ran.'),
+  onset: onset.nullable().describe('The onset (median over trials with --repeat), or null when none was found.'),
+  onsetNote: z.string().nullable().describe('Why no onset was found, when `onset` is null.'),
+  onsetSpread: z.object({ min: z.number(), max: z.number(), trials: z.number() }).nullable(),
+  capacity: z.object({ maxGoodputRps: z.number(), atOffered: z.number() }).nullable(),
+  theory: z
+    .object({
+      serviceMsMeasured: z.number().nullable(),
+      capacityRps: z.number().nullable(),
+      onset: z.number().nullable(),
+      basis: z.string(),
+      limitedBy: z.enum(['upstream', 'gateway']).nullable(),
+    })
+    .nullable(),
+  causes: counts.describe('Failures by cause over the whole run, largest first.'),
+  explanation: z.array(z.string()).describe('Sentences built from the measured causes.'),
+  trials: z.array(z.object({ index: z.number(), seed: z.number(), onset: onset.nullable(), steps: z.array(stepResult) })),
+  expectations: z.array(z.object({ description: z.string(), passed: z.boolean(), actual: z.string() })),
+});
+
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+/**
+ * Compile-time proof that the schema and the `Report` interface describe the same type: if either
+ * drifts (a field added, renamed, retyped), this line stops type-checking. Update both together.
+ */
+export type ReportSchemaMatchesReport = Assert<MutuallyAssignable<z.infer<typeof reportSchema>, Report>>;
+
+/**
+ * Reads a parsed `report.json` into a `Report`, dropping fields it does not know (a newer
+ * overload may add optional ones). `source` names the input in messages (a file path).
+ * @throws OverloadError `USAGE` (exit 2) with one problem per bad field, each with its path.
+ */
+export function parseReport(json: unknown, source = 'the report'): Report {
+  const version = typeof json === 'object' && json !== null && 'schemaVersion' in json ? json.schemaVersion : undefined;
+  if (version !== undefined && version !== SCHEMA_VERSION) {
+    throw new OverloadError('USAGE', `${source} has report schema version ${JSON.stringify(version)}; this overload reads version ${SCHEMA_VERSION}.`, {
+      hint: 'Read it with the overload version that wrote it (report.tool.version), or run the scenario again.',
+    });
+  }
+  const result = reportSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems: Problem[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  throw new OverloadError('USAGE', `${source} is not a valid overload report (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}).`, {
+    problems,
+    hint: 'Pass a report.json written by `overload run`.',
+  });
+}
+
+/**
+ * The report's JSON Schema (draft 2020-12), for tools in other languages. Generated for the input
+ * side, so it leaves `additionalProperties` open: readers must accept fields added later.
+ */
+export function reportJsonSchema(): Record<string, unknown> {
+  const { $schema, ...schema } = z.toJSONSchema(reportSchema, { io: 'input' });
+  return {
+    $schema,
+    title: 'overload report',
+    description: `report.json written by overload run (schema version ${SCHEMA_VERSION}); fields are documented in harness/report/schema.ts.`,
+    ...schema,
+  };
+}

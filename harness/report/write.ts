@@ -1,0 +1,138 @@
+/**
+ * The one module that puts reports on disk (STYLE.md, example 1; hyperfine's ExportManager).
+ * The CLI calls {@link prepareOutputDir} before the run, so a bad `--out` fails before any load
+ * is sent, and {@link writeReportFiles} after every step, so an interrupted or crashed run keeps
+ * what it measured (DESIGN.md §1.4). Renderers only return strings.
+ */
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { OverloadError } from '../errors.ts';
+import { render as renderJson } from './render/json.ts';
+import { render as renderMarkdown } from './render/markdown.ts';
+import type { Report } from './schema.ts';
+
+/** Formats the writer can put on disk, by their `--format` name. */
+export type WrittenFormat = 'json' | 'md';
+
+/** File name and renderer of each format; a new format is one more entry here. */
+const FORMATS: Record<WrittenFormat, { file: string; render: (report: Report) => string }> = {
+  json: { file: 'report.json', render: renderJson },
+  md: { file: 'report.md', render: renderMarkdown },
+};
+
+/** Distinguishes the temp files of concurrent writes from one process. */
+let tempCounter = 0;
+
+/**
+ * The default run folder's name: `<scenario>-<UTC time with milliseconds>`, with `:` and `.`
+ * replaced so it is a valid name on every file system (`overload-2026-11-25T20-30-01-123Z`).
+ * Characters other than letters, digits, `.`, `_` and `-` in the scenario name become `-`.
+ */
+export function runDirName(scenarioName: string, now: Date): string {
+  const safeName = scenarioName.replaceAll(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
+  return `${safeName}-${now.toISOString().replaceAll(/[:.]/g, '-')}`;
+}
+
+/**
+ * Makes the folder a run writes into, and proves it writable, before the run starts.
+ * `dir` (from `--out`) must be new or empty; it is created with its parents when missing. Without
+ * it, the folder is `<root>/<scenario>-<UTC timestamp>/`. Returns the folder's path, as given or
+ * joined (relative when `root` is).
+ * @throws OverloadError `OUTPUT_UNWRITABLE` (exit 2) naming the path and the fix.
+ */
+export async function prepareOutputDir(
+  dir: string | undefined,
+  scenarioName: string,
+  now: Date,
+  root = 'reports/runs',
+): Promise<string> {
+  const target = dir ?? join(root, runDirName(scenarioName, now));
+  const hint =
+    dir === undefined
+      ? `Pass --out DIR to write the reports elsewhere.`
+      : `Pass --out a new or empty folder you can write to, or leave --out out to write to ${root}/<scenario>-<time>/.`;
+  await ensureEmptyDir(target, hint);
+  // A probe file is the only honest writability check: access(W_OK) says yes to root on a read-only mount.
+  const probe = join(target, `.overload-write-check-${process.pid}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+    await unlink(probe);
+  } catch (error) {
+    throw unwritable(`Cannot write in the output folder ${target} (${describe(error)}).`, hint, error);
+  }
+  return target;
+}
+
+/** Creates `target` if missing; refuses an existing file or a folder with anything in it. */
+async function ensureEmptyDir(target: string, hint: string): Promise<void> {
+  let entries: string[];
+  try {
+    const info = await stat(target);
+    if (!info.isDirectory()) throw unwritable(`The output path ${target} exists and is not a folder.`, hint);
+    entries = await readdir(target);
+  } catch (error) {
+    if (error instanceof OverloadError) throw error;
+    if (codeOf(error) !== 'ENOENT') throw unwritable(`Cannot use the output folder ${target} (${describe(error)}).`, hint, error);
+    try {
+      await mkdir(target, { recursive: true });
+    } catch (mkdirError) {
+      throw unwritable(`Cannot create the output folder ${target} (${describe(mkdirError)}).`, hint, mkdirError);
+    }
+    return;
+  }
+  if (entries.length > 0) {
+    const shown = entries.slice(0, 3).join(', ');
+    throw unwritable(
+      `The output folder ${target} is not empty (it holds ${shown}${entries.length > 3 ? ', …' : ''}); a run never mixes its files with others.`,
+      hint,
+    );
+  }
+}
+
+/**
+ * Writes the report in each format into `dir` and returns the paths written, in the order of
+ * `formats` (duplicates written once). Each file is written to a temp file in the same folder and
+ * renamed over the old one: rename is atomic on one file system, so a reader (or a crash) sees
+ * the previous complete report or the new one, never half of one. Safe to call after every step.
+ * @throws OverloadError `OUTPUT_UNWRITABLE` when a file cannot be written; no temp file is left.
+ */
+export async function writeReportFiles(dir: string, report: Report, formats: readonly WrittenFormat[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (const format of new Set(formats)) {
+    const { file, render } = FORMATS[format];
+    const path = join(dir, file);
+    await writeAtomically(path, render(report));
+    paths.push(path);
+  }
+  return paths;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  tempCounter += 1;
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter}.tmp`);
+  try {
+    await writeFile(temp, text, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw unwritable(`Cannot write the report file ${path} (${describe(error)}).`, 'Check that the output folder still exists and is writable, then run again.', error);
+  }
+}
+
+function unwritable(message: string, hint: string, cause?: unknown): OverloadError {
+  return new OverloadError('OUTPUT_UNWRITABLE', message, cause === undefined ? { hint } : { hint, cause });
+}
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** `ENOTDIR: not a directory` style, without the stack or the repeated path. */
+function describe(error: unknown): string {
+  const code = codeOf(error);
+  if (error instanceof Error) {
+    const reason = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+    return code === undefined ? reason : `${code}: ${reason}`;
+  }
+  return String(error);
+}
