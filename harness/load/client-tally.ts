@@ -1,0 +1,135 @@
+/**
+ * Per-connection accounting for the closed-loop driver, fed by autocannon's client events.
+ * autocannon counts socket errors as one number, counts a connection closed with no response
+ * nowhere, and matches latencies to stale start times after a reset (DESIGN.md §3). With one
+ * request in flight per connection (pipelining 1) each client's story is simple enough to keep
+ * ourselves, exactly: this class is that bookkeeping, free of sockets so it can be unit-tested.
+ */
+import { CAUSE_HEADER } from '../../fixtures/gateway/causes.ts';
+import type { StepObservation } from './driver.ts';
+
+/** Sink for latencies, in ms (a `LatencyRecorder` in production). */
+export interface LatencySink {
+  record(ms: number): void;
+}
+
+/** What every connection of a step added up to: the client's half of a `StepObservation`. */
+export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'errors'>;
+
+/** The state of one connection: at most one request in flight. */
+interface ConnectionState {
+  /** performance.now() when the in-flight request was written, or null when none is. */
+  sentAt: number | null;
+  /** The headers of the response being read carried the gateway's cause header. */
+  generated: boolean;
+  /** The last request was superseded with no answer (counted as lost), possibly by a timeout. */
+  lostJustNow: boolean;
+}
+
+/**
+ * Tallies requests, responses, errors and losses over every connection of one step.
+ * Call the `on*` methods from the matching autocannon client events, in their order.
+ */
+export class ClientTally {
+  private readonly connections: ConnectionState[] = [];
+  private readonly totals: Omit<TallyTotals, 'unfinished'> = {
+    sent: 0,
+    completed: 0,
+    errored: 0,
+    lost: 0,
+    status: {},
+    gatewayGenerated: {},
+    errors: {},
+  };
+
+  constructor(
+    private readonly latency: { ok: LatencySink; failed: LatencySink },
+    private readonly now: () => number,
+  ) {}
+
+  /** Registers a connection; returns its index for the other calls. */
+  addConnection(): number {
+    this.connections.push({ sentAt: null, generated: false, lostJustNow: false });
+    return this.connections.length - 1;
+  }
+
+  /** The client wrote a request. If one was still in flight, its connection ended unanswered. */
+  onRequest(connection: number): void {
+    const state = this.state(connection);
+    // autocannon reconnects and writes the next request when a socket ends (FIN) or errors; an
+    // error was already settled by onError, so a request still in flight here got no answer.
+    state.lostJustNow = state.sentAt !== null;
+    if (state.lostJustNow) this.totals.lost++;
+    state.sentAt = this.now();
+    state.generated = false;
+    this.totals.sent++;
+  }
+
+  /** Response headers arrived; `rawHeaders` is the parser's flat [name, value, …] list. */
+  onHeaders(connection: number, rawHeaders: readonly string[] | undefined): void {
+    const state = this.state(connection);
+    state.generated = false;
+    if (!rawHeaders) return;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      if (rawHeaders[i]?.toLowerCase() === CAUSE_HEADER) state.generated = true;
+    }
+  }
+
+  /** A whole response arrived. Latency comes from our own clock, not autocannon's. */
+  onResponse(connection: number, statusCode: number): void {
+    const state = this.state(connection);
+    const key = String(statusCode);
+    this.totals.completed++;
+    this.totals.status[key] = (this.totals.status[key] ?? 0) + 1;
+    if (state.generated) this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
+    if (state.sentAt !== null) {
+      const ms = this.now() - state.sentAt;
+      (statusCode >= 200 && statusCode < 300 ? this.latency.ok : this.latency.failed).record(ms);
+    }
+    state.sentAt = null;
+    state.generated = false;
+    state.lostJustNow = false;
+  }
+
+  /** A socket error (reset, refused, broken pipe) ended the request in flight. */
+  onError(connection: number, code: string): void {
+    const state = this.state(connection);
+    this.totals.errored++;
+    this.totals.errors[code] = (this.totals.errors[code] ?? 0) + 1;
+    state.sentAt = null;
+    state.generated = false;
+  }
+
+  /**
+   * autocannon's client timeout fired. It reconnects and writes the next request *before*
+   * emitting `timeout` (autocannon lib/httpClient.js handleTimeout), so the request it abandons
+   * was just counted as lost: move it to the errors as a timeout.
+   */
+  onTimeout(connection: number): void {
+    const state = this.state(connection);
+    if (state.lostJustNow) {
+      this.totals.lost--;
+      state.lostJustNow = false;
+    }
+    this.totals.errored++;
+    this.totals.errors.ETIMEDOUT = (this.totals.errors.ETIMEDOUT ?? 0) + 1;
+  }
+
+  /** Totals so far; requests still in flight count as `unfinished`, not as lost. */
+  result(): TallyTotals {
+    const unfinished = this.connections.filter((state) => state.sentAt !== null).length;
+    return {
+      ...this.totals,
+      status: { ...this.totals.status },
+      gatewayGenerated: { ...this.totals.gatewayGenerated },
+      errors: { ...this.totals.errors },
+      unfinished,
+    };
+  }
+
+  private state(connection: number): ConnectionState {
+    const state = this.connections[connection];
+    if (!state) throw new Error(`ClientTally: unknown connection ${connection}`);
+    return state;
+  }
+}

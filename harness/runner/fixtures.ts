@@ -1,0 +1,167 @@
+/**
+ * Starts the fixtures as child processes (DESIGN.md §1.2) and talks to them over IPC.
+ * `detached: true` puts each child in its own process group, so a Ctrl-C typed in the terminal
+ * reaches only the harness, which then stops the load and the fixtures in order. Each child
+ * exits by itself when the IPC channel closes, so even `kill -9` of the harness leaves nothing.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { OverloadError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { ChildMessage, GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
+import type { UpstreamOptions } from '../../fixtures/upstream/server.ts';
+import type { GatewayOptions } from '../../fixtures/gateway/server.ts';
+
+/** How long a fixture may take to report its port before the run gives up. */
+const READY_TIMEOUT_MS = 15_000;
+/** How long a stats request may take: the fixture is busy, but never this busy. */
+const STATS_TIMEOUT_MS = 5_000;
+/** How long a fixture may take to stop after `stop` before it is killed. */
+const STOP_TIMEOUT_MS = 3_000;
+/** Bytes of a fixture's stderr kept to explain a failure. */
+const STDERR_TAIL_BYTES = 4096;
+
+/** A fixture running in a child process. */
+export interface FixtureProcess<S> {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Asks the child for its counters. */
+  stats(): Promise<S>;
+  /** Stops the child (over IPC, then by signal) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * tsx's loader, by absolute URL so children find it whatever the working directory. Resolved with
+ * `require.resolve`, not `import.meta.resolve`, which is missing when tsx compiles this module
+ * as CommonJS (Node 20's require(esm), as mocha does).
+ */
+export const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+const entries = {
+  upstream: fileURLToPath(new URL('../../fixtures/upstream/main.ts', import.meta.url)),
+  gateway: fileURLToPath(new URL('../../fixtures/gateway/main.ts', import.meta.url)),
+};
+
+/** Starts the upstream fixture in a child process. */
+export function forkUpstream(options: UpstreamOptions): Promise<FixtureProcess<UpstreamStats>> {
+  return forkFixture<UpstreamStats>('upstream', entries.upstream, options);
+}
+
+/** Starts the gateway fixture in a child process. */
+export function forkGateway(options: GatewayOptions): Promise<FixtureProcess<GatewayStats>> {
+  return forkFixture<GatewayStats>('gateway', entries.gateway, options);
+}
+
+async function forkFixture<S>(name: string, entry: string, options: object): Promise<FixtureProcess<S>> {
+  const child = fork(entry, [JSON.stringify(options)], {
+    // The child runs TypeScript too: load tsx by absolute URL, whatever the working directory.
+    execArgv: ['--import', TSX_LOADER_URL],
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  let stderrTail = '';
+  const keepTail = (chunk: Buffer): void => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+  };
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+
+  const failure = (message: string): OverloadError =>
+    new OverloadError('FIXTURE_FAILED', `the ${name} fixture ${message}`, {
+      exitCode: ExitCode.internal,
+      hint: stderrTail.trim() === '' ? 'it printed nothing' : `its last output:\n${stderrTail.trim()}`,
+    });
+
+  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(failure(`did not report its port within ${READY_TIMEOUT_MS / 1000} s`));
+    }, READY_TIMEOUT_MS);
+    const onMessage = (message: ChildMessage<S>): void => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ url: message.url, port: message.port });
+      } else if (message.type === 'failed') {
+        clearTimeout(timer);
+        reject(failure(`failed to start: ${message.message}`));
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      clearTimeout(timer);
+      reject(failure(`exited before it was ready (${signal ?? `code ${code}`})`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+
+  return new ChildFixture<S>(name, child, ready.url, ready.port, failure);
+}
+
+class ChildFixture<S> implements FixtureProcess<S> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (stats: S) => void; reject: (error: Error) => void }>();
+  private exited = false;
+  private readonly exitPromise: Promise<void>;
+
+  constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly port: number,
+    private readonly failure: (message: string) => OverloadError,
+  ) {
+    this.exitPromise = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = true;
+        for (const waiter of this.pending.values()) waiter.reject(failure(`exited (${signal ?? `code ${code}`})`));
+        this.pending.clear();
+        resolve();
+      });
+    });
+    child.on('message', (message: ChildMessage<S>) => {
+      if (message.type !== 'stats') return;
+      this.pending.get(message.id)?.resolve(message.stats);
+      this.pending.delete(message.id);
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  stats(): Promise<S> {
+    if (this.exited || !this.child.connected) return Promise.reject(this.failure('is no longer running'));
+    const id = this.nextId++;
+    return new Promise<S>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(this.failure(`did not answer a stats request within ${STATS_TIMEOUT_MS / 1000} s`));
+      }, STATS_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (stats) => {
+          clearTimeout(timer);
+          resolve(stats);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.child.send({ type: 'stats', id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Starts the pair of fixtures a scenario describes: the upstream, then the gateway in front of
+ * it. The runner takes a {@link FixtureLauncher} so tests can swap in fakes (test/fakes/).
+ */
+import type { Scenario } from '../config/scenario.ts';
+import { forkGateway, forkUpstream } from './fixtures.ts';
+import type { StepFixtures } from './measure-step.ts';
+
+export interface LaunchedFixtures extends StepFixtures {
+  upstreamUrl: string;
+  /** Stops both fixtures; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface FixtureLauncher {
+  start(scenario: Scenario, options: { seed: number; errorLogPath?: string }): Promise<LaunchedFixtures>;
+}
+
+/** The real launcher: each fixture in its own child process on 127.0.0.1, port 0. */
+export const childProcessLauncher: FixtureLauncher = {
+  async start(scenario, { seed, errorLogPath }) {
+    const upstream = await forkUpstream({ ...scenario.upstream, seed });
+    let gateway;
+    try {
+      gateway = await forkGateway({
+        ...scenario.gateway,
+        upstreamUrl: upstream.url,
+        upstreamKeepAliveTimeoutMs: scenario.upstream.keepAliveTimeoutMs,
+        ...(errorLogPath === undefined ? {} : { errorLogPath }),
+      });
+    } catch (error) {
+      await upstream.stop();
+      throw error;
+    }
+    let stopped: Promise<void> | undefined;
+    return {
+      gatewayUrl: gateway.url,
+      upstreamUrl: upstream.url,
+      gateway,
+      upstream,
+      stop() {
+        // The gateway first, so it does not count the upstream's going away as failures.
+        stopped ??= gateway.stop().then(() => upstream.stop());
+        return stopped;
+      },
+    };
+  },
+};

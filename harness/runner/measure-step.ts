@@ -1,0 +1,152 @@
+/**
+ * One step of load, measured whole: run the driver, wait until the fixtures have nothing in
+ * flight, read what the fixtures counted meanwhile, and judge the step. Requests left over from
+ * a step would otherwise add to the next one and fake an early onset (measured: 41 spurious 502s
+ * at C + Q connections without a drain, where there must be none).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import type { Scenario } from '../config/scenario.ts';
+import type { Driver, StepObservation } from '../load/driver.ts';
+import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
+import type { StepResult } from '../report/schema.ts';
+import { diffCounts } from '../stats/counts.ts';
+import { generatorVerdict, judgeStep } from '../stats/criterion.ts';
+import { OverloadError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+
+/** Anything that can report a fixture's counters (a child process, or an in-process fixture). */
+export interface StatsSource<S> {
+  stats(): Promise<S>;
+}
+
+export interface StepFixtures {
+  gatewayUrl: string;
+  gateway: StatsSource<GatewayStats>;
+  upstream: StatsSource<UpstreamStats>;
+}
+
+export interface MeasureContext {
+  driver: Driver;
+  fixtures: StepFixtures;
+  scenario: Scenario;
+  signal?: AbortSignal;
+  /** Predicted failure ratio at an offered load, where theory has one. */
+  predict?: (offered: number) => number | null;
+}
+
+/** How often the drain polls the fixtures' counters. */
+const DRAIN_POLL_MS = 20;
+
+/** A judged step, and the upstream's mean service time measured so far (for the theory). */
+export interface MeasuredStep {
+  step: StepResult;
+  serviceMsMeasured: number | null;
+}
+
+/** Runs one step at `offered` and returns its judged result. */
+export async function measureStep(context: MeasureContext, index: number, offered: number): Promise<MeasuredStep> {
+  const { driver, fixtures, scenario } = context;
+  // Reading the counters before the step also restarts their `peak*` fields.
+  const [gatewayBefore, upstreamBefore] = await Promise.all([fixtures.gateway.stats(), fixtures.upstream.stats()]);
+  const observation = await driver.runStep({
+    url: fixtures.gatewayUrl,
+    offered,
+    durationMs: scenario.load.stepMs,
+    method: scenario.load.method,
+    path: scenario.load.path,
+    ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
+    clientTimeoutMs: scenario.load.clientTimeoutMs,
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+  });
+  const drain = await drainFixtures(fixtures, drainTimeoutMs(scenario));
+  const step = judge(context, index, offered, observation, {
+    causes: diffCounts(drain.gateway.causes, gatewayBefore.causes),
+    upstreamShed: drain.upstream.shed - upstreamBefore.shed,
+    upstreamPeakQueued: drain.peakUpstreamQueued,
+    gatewayPeakQueued: drain.peakGatewayQueued,
+    drainMs: drain.drainMs,
+  });
+  return { step, serviceMsMeasured: drain.upstream.serviceMsMeasured };
+}
+
+/** The longest a drain may take: every timer the gateway and the client could still be waiting on. */
+export function drainTimeoutMs(scenario: Scenario): number {
+  return scenario.gateway.connectTimeoutMs + scenario.gateway.upstreamTimeoutMs + 5000;
+}
+
+interface Drained {
+  gateway: GatewayStats;
+  upstream: UpstreamStats;
+  peakGatewayQueued: number;
+  peakUpstreamQueued: number;
+  drainMs: number;
+}
+
+/** Polls both fixtures until neither has a request in flight; fails after `timeoutMs`. */
+export async function drainFixtures(fixtures: StepFixtures, timeoutMs: number): Promise<Drained> {
+  const startedAt = performance.now();
+  let peakGatewayQueued = 0;
+  let peakUpstreamQueued = 0;
+  for (;;) {
+    const [gateway, upstream] = await Promise.all([fixtures.gateway.stats(), fixtures.upstream.stats()]);
+    // Each read restarts the peaks, so keep the largest seen across the polls.
+    peakGatewayQueued = Math.max(peakGatewayQueued, gateway.peakQueued);
+    peakUpstreamQueued = Math.max(peakUpstreamQueued, upstream.peakQueued);
+    const drainMs = performance.now() - startedAt;
+    if (gateway.inFlight === 0 && upstream.inFlight === 0) {
+      return { gateway, upstream, peakGatewayQueued, peakUpstreamQueued, drainMs: Math.round(drainMs) };
+    }
+    if (drainMs > timeoutMs) {
+      throw new OverloadError(
+        'DRAIN_TIMEOUT',
+        `the fixtures still had requests in flight ${Math.round(drainMs)} ms after the step ended (gateway: ${gateway.inFlight}, upstream: ${upstream.inFlight})`,
+        { exitCode: ExitCode.internal, hint: 'every in-flight request should end within the gateway timeouts; this is a bug in a fixture' },
+      );
+    }
+    await sleep(DRAIN_POLL_MS);
+  }
+}
+
+interface FixtureDeltas {
+  causes: Record<string, number>;
+  upstreamShed: number;
+  upstreamPeakQueued: number;
+  gatewayPeakQueued: number;
+  drainMs: number;
+}
+
+function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas): StepResult {
+  const verdict = judgeStep(observation, context.scenario.criterion);
+  const health = generatorVerdict(observation.generator);
+  return {
+    index,
+    offered,
+    durationMs: observation.durationMs,
+    sent: observation.sent,
+    completed: observation.completed,
+    errored: observation.errored,
+    lost: observation.lost,
+    unfinished: observation.unfinished,
+    late: observation.late,
+    achievedRps: verdict.achievedRps,
+    goodputRps: verdict.goodputRps,
+    failures: verdict.failures,
+    failureRatio: verdict.failureRatio,
+    passed: verdict.passed,
+    predictedFailureRatio: context.predict?.(offered) ?? null,
+    status: observation.status,
+    errors: observation.errors,
+    causes: deltas.causes,
+    latencyMs: observation.latencyMs,
+    generator: observation.generator,
+    fixtures: {
+      upstreamPeakQueued: deltas.upstreamPeakQueued,
+      gatewayPeakQueued: deltas.gatewayPeakQueued,
+      upstreamShed: deltas.upstreamShed,
+    },
+    drainMs: deltas.drainMs,
+    valid: health.valid,
+    invalidReason: health.invalidReason,
+  };
+}

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClosedDriver } from '../../harness/load/closed-driver.ts';
+import { generatorVerdict } from '../../harness/stats/criterion.ts';
+import type { StepRequest } from '../../harness/load/driver.ts';
+
+/** A server on 127.0.0.1:0 that answers by the request count: `behave(n, req, res)`. */
+async function startServer(behave: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void) {
+  let count = 0;
+  const server = http.createServer((req, res) => behave(++count, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const step = (url: string, offered: number): StepRequest => ({ url, offered, durationMs: 1000, method: 'GET', path: '/', clientTimeoutMs: 10_000 });
+
+describe('the closed-loop driver (autocannon against a local server)', function () {
+  this.timeout(20_000);
+
+  it('accounts for every request: sent = completed + errored + lost + unfinished', async () => {
+    // Every 5th request is reset, every 7th closed with a FIN and no response, the rest answered.
+    const server = await startServer((n, req, res) => {
+      if (n % 5 === 0) req.socket.resetAndDestroy();
+      else if (n % 7 === 0) req.socket.end();
+      else setTimeout(() => res.end('ok'), 2);
+    });
+    after(() => server.close());
+    const observation = await createClosedDriver().runStep(step(server.url, 4));
+    assert.ok(observation.sent > 50, `sent ${observation.sent}`);
+    assert.equal(observation.sent, observation.completed + observation.errored + observation.lost + observation.unfinished);
+    assert.ok((observation.errors.ECONNRESET ?? 0) > 0, JSON.stringify(observation.errors));
+    assert.ok(observation.lost > 0, 'FIN-closed requests are counted as lost');
+    assert.ok(observation.unfinished <= 4);
+  });
+
+  it('keeps float latencies of successful requests in its own histogram', async () => {
+    const server = await startServer((_n, _req, res) => setTimeout(() => res.end('ok'), 3));
+    after(() => server.close());
+    const observation = await createClosedDriver().runStep(step(server.url, 2));
+    const ok = observation.latencyMs.ok;
+    assert.ok(ok !== null);
+    assert.equal(ok.count, observation.status['200']);
+    assert.ok(ok.p50 >= 2.5 && ok.p50 < 50, `p50 ${ok.p50}`);
+    assert.notEqual(ok.p50, Math.floor(ok.p50), 'latencies are not floored to whole ms');
+    assert.equal(observation.latencyMs.failed, null);
+  });
+
+  it('counts only responses that carry x-overload-cause as gateway-generated', async () => {
+    const server = await startServer((n, _req, res) => {
+      if (n % 2 === 0) res.writeHead(502, { 'x-overload-cause': 'upstream_reset' }).end();
+      else res.writeHead(503).end();
+    });
+    after(() => server.close());
+    const observation = await createClosedDriver().runStep(step(server.url, 2));
+    assert.ok((observation.status['502'] ?? 0) > 0 && (observation.status['503'] ?? 0) > 0);
+    assert.deepEqual(observation.gatewayGenerated, { '502': observation.status['502'] });
+  });
+
+  it('marks the step invalid when the generator’s own event loop is blocked during it', async () => {
+    const server = await startServer((_n, _req, res) => res.end('ok'));
+    after(() => server.close());
+    // Block this process (the generator) for 300 ms in the middle of the step.
+    const blocker = setTimeout(() => {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // busy: nothing else in this process can run
+      }
+    }, 300);
+    after(() => clearTimeout(blocker));
+    const observation = await createClosedDriver().runStep(step(server.url, 2));
+    assert.ok(observation.generator.eventLoopDelayMaxMs > 200, `longest stall ${observation.generator.eventLoopDelayMaxMs} ms`);
+    const verdict = generatorVerdict(observation.generator);
+    assert.equal(verdict.valid, false);
+    assert.match(verdict.invalidReason ?? '', /bottleneck/);
+  });
+
+  it('stops early when its signal aborts', async () => {
+    const server = await startServer((_n, _req, res) => res.end('ok'));
+    after(() => server.close());
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const observation = await createClosedDriver().runStep({ ...step(server.url, 1), durationMs: 5000, signal: controller.signal });
+    assert.ok(observation.durationMs < 4000, `ran ${observation.durationMs} ms of a 5 s step`);
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { TSX_LOADER_URL } from '../../harness/runner/fixtures.ts';
+
+const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pids.every((pid) => !alive(pid))) return [];
+    await sleep(50);
+  }
+  return pids.filter(alive);
+}
+
+describe('fixture processes', function () {
+  this.timeout(60_000);
+
+  it('exit by themselves when the harness is killed with SIGKILL', async () => {
+    const harness = spawn(process.execPath, ['--import', TSX_LOADER_URL, here('./helpers/hold-fixtures.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    after(() => harness.kill('SIGKILL'));
+    const [line] = (await once(harness.stdout, 'data')) as [Buffer];
+    const { pids } = JSON.parse(line.toString()) as { pids: number[] };
+    assert.equal(pids.length, 2);
+    assert.ok(pids.every(alive));
+    harness.kill('SIGKILL');
+    assert.deepEqual(await waitUntilGone(pids, 5000), [], 'fixture processes outlived the harness');
+  });
+
+  it('stop with the CLI on Ctrl-C, which writes the partial report and exits 130', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'overload-sigint-')), 'run');
+    const cli = spawn(process.execPath, [here('../../harness/cli/bin.js'), 'run', 'overload', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    after(() => cli.kill('SIGKILL'));
+    let stderr = '';
+    const firstStep = new Promise<void>((resolve) => {
+      cli.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('step 2:')) resolve();
+      });
+    });
+    await firstStep;
+    cli.kill('SIGINT');
+    const [code] = (await once(cli, 'exit')) as [number | null];
+    assert.equal(code, 130, stderr);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { interrupted: boolean; steps: unknown[] };
+    assert.equal(report.interrupted, true);
+    assert.ok(report.steps.length >= 2);
+    assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.tmp')), []);
+    // The gateway's arguments name its error log in `out`: no process may still carry them.
+    const leftovers = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.includes(out));
+    assert.deepEqual(leftovers, []);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The whole harness on real fixtures (child processes on 127.0.0.1) with 1 s steps: the onset of
+ * 502s lands on C + Q + 1, and each shed mode is explained by the causes actually measured.
+ * The searches start at 16 connections to keep the suite short; the paths below 16 are covered
+ * by the fake-driver tests (test/unit/run-scenario.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { loadScenario } from '../../harness/config/load-scenario.ts';
+import { runScenario } from '../../harness/runner/run-scenario.ts';
+import type { Report } from '../../harness/report/schema.ts';
+
+async function run(name: string, sets: string[]): Promise<Report> {
+  const scenario = await loadScenario(name, { quick: true, sets });
+  return runScenario({ scenario, plan: 'search', repeat: 1 });
+}
+
+/** Every 502 the client saw, over all steps. */
+const total502 = (report: Report): number => report.steps.reduce((sum, step) => sum + (step.status['502'] ?? 0), 0);
+
+describe('the harness on real fixtures', function () {
+  this.timeout(90_000);
+
+  for (const { workers, queue, start } of [
+    { workers: 4, queue: 16, start: 16 },
+    { workers: 6, queue: 10, start: 16 },
+    { workers: 2, queue: 5, start: 4 },
+  ]) {
+    const onset = workers + queue + 1;
+    it(`finds the onset at C + Q + 1 = ${onset} connections for C = ${workers}, Q = ${queue}, with upstream_reset dominant`, async () => {
+      const report = await run('overload', [`upstream.workers=${workers}`, `upstream.queue=${queue}`, `search.start=${start}`]);
+      assert.deepEqual(report.onset && [report.onset.value, report.onset.low, report.onset.high], [onset, onset - 1, onset]);
+      assert.equal(report.theory?.onset, onset);
+      assert.equal(Object.keys(report.causes)[0], 'upstream_reset');
+      const below = report.steps.filter((step) => step.offered <= workers + queue);
+      assert.ok(below.length > 0);
+      for (const step of below) assert.equal(step.status['502'] ?? 0, 0, `no 502 at ${step.offered} connections`);
+      assert.match(report.explanation.join(' '), new RegExp(`began returning 502s at ${onset} connections`));
+      assert.match(report.explanation.join(' '), /upstream_reset/);
+    });
+  }
+
+  it('with shed = close, explains the 502s as upstream_closed (a FIN before the response)', async () => {
+    const report = await run('overload-close', ['search.start=16']);
+    assert.equal(report.onset?.value, 21);
+    assert.equal(Object.keys(report.causes)[0], 'upstream_closed');
+    assert.match(report.explanation.join(' '), /upstream_closed/);
+  });
+
+  it('with shed = hang, the gateway times out with 504 (upstream_timeout) and never answers 502', async () => {
+    const report = await run('overload-hang', ['search.start=16', 'caps.maxConnections=32']);
+    assert.equal(report.onset, null);
+    assert.equal(total502(report), 0);
+    assert.ok((report.causes.upstream_timeout ?? 0) > 0, JSON.stringify(report.causes));
+    assert.match(report.explanation.join(' '), /No 502 up to 32 connections/);
+    assert.match(report.explanation.join(' '), /504 \(upstream_timeout\)/);
+  });
+
+  it('with shed = 503, the gateway passes the upstream’s 503s through and no 502 appears', async () => {
+    const report = await run('overload-503', ['search.start=16', 'caps.maxConnections=32']);
+    assert.equal(report.onset, null);
+    assert.equal(total502(report), 0);
+    assert.deepEqual(report.causes, {});
+    assert.ok(report.steps.some((step) => (step.status['503'] ?? 0) > 0));
+    assert.match(report.explanation.join(' '), /answered 503 itself .* passed them through/);
+  });
+});
