@@ -1,0 +1,55 @@
+/** `overload plan <scenario>`: what a run would do and its bounds. Sends nothing. */
+import type { Argv } from 'yargs';
+import type { Scenario } from '../../config/scenario.ts';
+import { planRamp } from '../../load/plan.ts';
+import { closedLoopTheory } from '../../stats/theory.ts';
+import { ExitCode } from '../../exit-codes.ts';
+import type { CliIO } from '../io.ts';
+import { resolveScenario, withScenarioOptions } from '../options.ts';
+
+/** Registers `overload plan`. */
+export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
+  return yargs.command(
+    'plan <scenario>',
+    'print the resolved scenario, the load plan and its bounds; sends nothing',
+    (command) =>
+      withScenarioOptions(command)
+        .option('ramp', { type: 'boolean', default: false, describe: 'plan the stepped ramp instead of the onset search' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the resolved scenario as JSON' }),
+    async (args) => {
+      const scenario = await resolveScenario(args);
+      io.stdout.write(args.json ? `${JSON.stringify(scenario, null, 2)}\n` : renderPlan(scenario, args.ramp ? 'ramp' : 'search'));
+      finish(ExitCode.ok);
+    },
+  );
+}
+
+/** The plan in words: fixtures, steps, bounds and what theory expects (pure, for tests). */
+export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string {
+  const { upstream: up, gateway: gw, load, search, caps } = scenario;
+  const stepS = load.stepMs / 1000;
+  const theory = closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs });
+  const lines = [
+    `scenario ${scenario.name}${scenario.description === '' ? '' : `: ${scenario.description}`}`,
+    `upstream  C = ${up.workers} workers, S = ${up.serviceMs} ms ${up.serviceDistribution}, Q = ${up.queue}, shed = ${up.shed}`,
+    `gateway   ${gw.kind} (${gw.profile} profile), pool ${gw.poolConnections}, queue ${gw.queueLimit}, timeouts connect ${gw.connectTimeoutMs} ms / upstream ${gw.upstreamTimeoutMs} ms`,
+    `criterion a step fails when ≥ ${(scenario.criterion.failureRatio * 100).toFixed(1)} % of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
+  ];
+  if (mode === 'ramp') {
+    const loads = planRamp(scenario.ramp, scenario.model, caps);
+    lines.push(
+      `plan      stepped ramp, ${loads.length} steps of ${stepS} s: ${loads.join(', ')} connections`,
+      `          stops after ${scenario.ramp.stopAfterFailures} failing steps in a row`,
+      `bounds    at most ${Math.ceil(loads.length * stepS)} s of load, plus a drain after each step`,
+    );
+  } else {
+    lines.push(
+      `plan      onset search: ${search.start}, ${search.start * 2}, ${search.start * 4}, … connections (doubling, at most ${caps.maxConnections}) until a step fails,`,
+      `          then bisection down to adjacent connection counts; at most ${search.maxSteps} steps of ${stepS} s`,
+      `bounds    at most ${Math.ceil(search.maxSteps * stepS)} s of load, ${caps.maxConnections} connections, ${caps.maxRequests.toLocaleString('en-US')} requests, ${caps.maxDurationS} s in all`,
+    );
+  }
+  lines.push(`theory    ${theory.onset === null ? 'no 502 onset predicted' : `onset at ${theory.onset} connections`} (${theory.basis})`);
+  lines.push('traffic   only to the fixtures this run starts on 127.0.0.1');
+  return `${lines.join('\n')}\n`;
+}
