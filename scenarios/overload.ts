@@ -11,9 +11,7 @@ export default defineScenario({
   description: 'C = 4, S = 10 ms, Q = 16, shed by reset: 502s (upstream_reset) start at C + Q + 1 = 21 connections',
   model: 'closed',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'fixed', queue: 16, shed: 'reset' },
-  expect: [
-    { onset: { between: [21, 21] } },
-    { dominantCause: 'upstream_reset' },
-    { noFailuresBelow: 20 },
-  ],
+  // Judged against theory rather than the number 21, so `--set upstream.workers=…`,
+  // `--set upstream.queue=…` or another shed mode still check the harness against the model.
+  expect: [{ onsetMatchesTheory: true }],
 });

@@ -23,6 +23,7 @@ const EXPECTATIONS = {
     },
   },
   noFailuresBelow: { schema: z.number().gte(0), must: 'must be a number of at least 0', fix: (): string => 'write e.g. 20' },
+  onsetMatchesTheory: { schema: z.literal(true), must: 'must be true', fix: (): string => 'write { onsetMatchesTheory: true }' },
 };
 const E = EXPECTATIONS;
 /** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
@@ -30,9 +31,10 @@ export const expectation = z.union([
   z.strictObject({ onset: E.onset.schema }),
   z.strictObject({ dominantCause: E.dominantCause.schema }),
   z.strictObject({ noFailuresBelow: E.noFailuresBelow.schema }),
+  z.strictObject({ onsetMatchesTheory: E.onsetMatchesTheory.schema }),
 ]);
 /** The rule for an `expect` entry, as a problem's message. */
-export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }';
+export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }';
 
 /**
  * The problem with `expect[index]`, worded for its variant when its one key names one

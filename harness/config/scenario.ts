@@ -87,7 +87,9 @@ export interface CapsConfig {
 export type Expectation =
   | { onset: { between: [number, number] } }
   | { dominantCause: string }
-  | { noFailuresBelow: number };
+  | { noFailuresBelow: number }
+  /** The measured onset equals theory's (both none counts as agreement). */
+  | { onsetMatchesTheory: true };
 
 /** A validated scenario with every default applied. */
 export interface Scenario {

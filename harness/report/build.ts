@@ -62,7 +62,7 @@ export function buildReport(input: ReportInput): Report {
     causes,
     explanation: explain(base),
     trials: input.trials.length > 1 ? input.trials : [],
-    expectations: evaluateExpectations(scenario.expect, { onset, causes, steps: allSteps, unit }),
+    expectations: evaluateExpectations(scenario.expect, { onset, causes, steps: allSteps, unit, theoryOnset: input.theory?.onset ?? null }),
   };
 }
 

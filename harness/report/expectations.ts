@@ -4,7 +4,7 @@
  */
 import type { Expectation } from '../config/scenario.ts';
 import { formatLoad, type SearchUnit } from '../load/search.ts';
-import { dominantCause, formatCount, formatPercent } from './explain.ts';
+import { dominantCause, formatCount, formatPercent, onsetsAgree } from './explain.ts';
 import type { ExpectationResult, StepResult } from './schema.ts';
 import { totalCount } from '../stats/counts.ts';
 
@@ -17,6 +17,8 @@ export interface ExpectationInput {
   steps: readonly Pick<StepResult, 'offered' | 'failures' | 'valid'>[];
   /** The unit of offered loads; taken from `onset` when absent. */
   unit?: SearchUnit;
+  /** Theory's predicted onset (null: none predicted); needed by `onsetMatchesTheory`. */
+  theoryOnset?: number | null;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface ExpectationInput {
  * - `{ noFailuresBelow: n }`: no valid step at offered ≤ n had any failure (`failures > 0`),
  *   and at least one valid step at offered ≤ n was measured (no evidence is not a pass).
  *   Invalid steps are not judged: the generator, not the gateway, limited them.
+ * - `{ onsetMatchesTheory: true }`: the measured onset agrees with theory's within
+ *   {@link ONSET_AGREEMENT} (exactly, in connections), or neither has one.
  */
 export function evaluateExpectations(expect: readonly Expectation[], input: ExpectationInput): ExpectationResult[] {
   const unit = input.unit ?? input.onset?.unit;
@@ -58,6 +62,16 @@ export function evaluateExpectations(expect: readonly Expectation[], input: Expe
       else if (lowest === undefined) actual = `no failure in ${judged.length} step${judged.length === 1 ? '' : 's'} at or below ${load(limit)}`;
       else actual = `${formatCount(lowest.failures)} failure${lowest.failures === 1 ? '' : 's'} at ${load(lowest.offered)}, the lowest step with any`;
       return { description: `no failure at or below ${load(limit)}`, passed: judged.length > 0 && lowest === undefined, actual };
+    }
+    if ('onsetMatchesTheory' in expectation) {
+      const predicted = input.theoryOnset ?? null;
+      const measured = input.onset?.value ?? null;
+      const show = (value: number | null): string => (value === null ? 'none' : load(value));
+      return {
+        description: 'onset matches theory',
+        passed: measured === null || predicted === null ? measured === predicted : onsetsAgree(measured, predicted, unit ?? 'connections'),
+        actual: `measured ${show(measured)}, theory ${show(predicted)}`,
+      };
     }
     return assertNever(expectation);
   });

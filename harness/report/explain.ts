@@ -72,7 +72,7 @@ function onsetSentences(input: ExplainInput, value: number): string[] {
   const sentences = [`The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(value, unit)}${quote}.`];
   if (theory !== null && predicted === null) {
     sentences.push(`The measurement disagrees with the theory, which predicted no onset: ${theory.basis}`);
-  } else if (predicted !== null && disagree(value, predicted, unit)) {
+  } else if (predicted !== null && !onsetsAgree(value, predicted, unit)) {
     const above = value > predicted;
     const gap = unit === 'connections' ? formatLoad(Math.abs(value - predicted), unit) : `${formatPercent(Math.abs(value - predicted) / predicted)}`;
     const why = above
@@ -151,10 +151,11 @@ function criterionOf(input: ExplainInput): CriterionLike {
   return input.onset?.criterion ?? input.criterion ?? { failureRatio: 0.01, statuses: [502] };
 }
 
-function disagree(measured: number, predicted: number, unit: SearchUnit): boolean {
+/** Whether a measured and a predicted onset agree within {@link ONSET_AGREEMENT}. */
+export function onsetsAgree(measured: number, predicted: number, unit: SearchUnit): boolean {
   return unit === 'connections'
-    ? Math.abs(measured - predicted) > ONSET_AGREEMENT.connections
-    : Math.abs(measured - predicted) > ONSET_AGREEMENT.rpsRelative * predicted;
+    ? Math.abs(measured - predicted) <= ONSET_AGREEMENT.connections
+    : Math.abs(measured - predicted) <= ONSET_AGREEMENT.rpsRelative * predicted;
 }
 
 /** "502", "502 or 503" (suffix ''), "502s and 503s" (suffix 's'). */

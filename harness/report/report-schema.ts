@@ -69,6 +69,7 @@ const expectation = z.union([
   z.object({ onset: z.object({ between: z.tuple([z.number(), z.number()]) }) }),
   z.object({ dominantCause: z.string() }),
   z.object({ noFailuresBelow: z.number() }),
+  z.object({ onsetMatchesTheory: z.literal(true) }),
 ]);
 
 /** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */

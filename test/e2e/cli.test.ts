@@ -110,7 +110,8 @@ describe('the overload command line', function () {
 
   it('exits 3 when an expectation fails', async () => {
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'overload-cli-')), 'run');
-    const { code, stderr } = await runMain(['run', 'overload', '--quick', '--out', out, '--set', 'search.start=4', '--set', 'upstream.queue=2']);
+    // overload-close expects the onset at 21; with Q = 2 it comes at C + Q + 1 = 7.
+    const { code, stderr } = await runMain(['run', 'overload-close', '--quick', '--out', out, '--set', 'search.start=4', '--set', 'upstream.queue=2']);
     assert.equal(code, 3, stderr);
   });
 

@@ -61,6 +61,16 @@ describe('evaluateExpectations', () => {
     assert.equal(evaluateExpectations([{ noFailuresBelow: 1000 }], { onset: null, causes: {}, steps: [step(500, 1)] })[0]?.actual, '1 failure at 500, the lowest step with any');
   });
 
+  it('onsetMatchesTheory holds when the onsets are equal, or when neither exists, and fails otherwise', () => {
+    const check = (onset: number | null, theoryOnset: number | null) =>
+      evaluateExpectations([{ onsetMatchesTheory: true }], { onset: onset === null ? null : { value: onset }, causes: {}, steps: [], unit: 'connections', theoryOnset })[0];
+    assert.deepEqual(check(21, 21), { description: 'onset matches theory', passed: true, actual: 'measured 21 connections, theory 21 connections' });
+    assert.equal(check(null, null)?.passed, true);
+    assert.deepEqual(check(22, 21), { description: 'onset matches theory', passed: false, actual: 'measured 22 connections, theory 21 connections' });
+    assert.equal(check(null, 21)?.passed, false);
+    assert.equal(check(21, null)?.passed, false);
+  });
+
   it('returns nothing for no expectations', () => {
     assert.deepEqual(evaluateExpectations([], run), []);
   });

@@ -152,15 +152,20 @@ describe('the bundled scenarios', () => {
   });
 
   // The closed-loop theory (DESIGN.md §4): no shedding while N ≤ C + Q, so the onset is C + Q + 1.
-  for (const [name, cause] of [['overload', 'upstream_reset'], ['overload-close', 'upstream_closed']] as const) {
-    it(`${name} expects its onset at C + Q + 1 and ${cause} as the main cause`, async () => {
-      const { upstream, gateway, expect } = await loadScenario(name);
-      const onset = upstream.workers + upstream.queue + 1;
-      assert.equal(onset, 21);
-      assert.ok(upstream.workers + upstream.queue < gateway.poolConnections, 'the theory holds only while C + Q < pool');
-      assert.deepStrictEqual(expect, [{ onset: { between: [onset, onset] } }, { dominantCause: cause }, { noFailuresBelow: onset - 1 }]);
-    });
-  }
+  it('overload is the default of DESIGN.md §5 with the onset judged against theory, so --set changes keep it honest', async () => {
+    const { upstream, gateway, expect } = await loadScenario('overload');
+    assert.deepEqual([upstream.workers, upstream.serviceMs, upstream.queue, upstream.shed], [4, 10, 16, 'reset']);
+    assert.ok(upstream.workers + upstream.queue < gateway.poolConnections, 'the theory holds only while C + Q < pool');
+    assert.deepStrictEqual(expect, [{ onsetMatchesTheory: true }]);
+  });
+
+  it('overload-close expects its onset at C + Q + 1 and upstream_closed as the main cause', async () => {
+    const { upstream, gateway, expect } = await loadScenario('overload-close');
+    const onset = upstream.workers + upstream.queue + 1;
+    assert.equal(onset, 21);
+    assert.ok(upstream.workers + upstream.queue < gateway.poolConnections, 'the theory holds only while C + Q < pool');
+    assert.deepStrictEqual(expect, [{ onset: { between: [onset, onset] } }, { dominantCause: 'upstream_closed' }, { noFailuresBelow: onset - 1 }]);
+  });
 
   it('overload-hang counts only 502s, times out within a step, and expects 504s, not an onset', async () => {
     const s = await loadScenario('overload-hang', { quick: true });

@@ -92,6 +92,21 @@ describe('ServiceClock', () => {
     assert.equal(realised.reduce((sum, v) => sum + v, 0), 40 * 10 + 400 + 1);
   });
 
+  it('counts the time between the real start of a service and its schedule call (a queued request handed over before the last response was written)', () => {
+    const clock = FakeTimers.createClock(0);
+    const services = new ServiceClock({ serviceMs: 10, distribution: 'fixed', seed: 1, workers: 1, timers: nodeLikeTimers(clock, () => 0) });
+    const realised: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const startedAt = clock.now;
+      clock.tick(0.25); // writing the previous response, after the service had begun
+      services.schedule(() => undefined, startedAt);
+      clock.next();
+      realised.push(clock.now - startedAt);
+    }
+    const mean = realised.reduce((sum, ms) => sum + ms, 0) / realised.length;
+    assert.ok(Math.abs(mean - 10) < 0.05, `realised mean ${mean} ms`);
+  });
+
   it('answers at once, without a timer, when S = 0', () => {
     const clock = FakeTimers.createClock(0);
     const services = new ServiceClock({ serviceMs: 0, distribution: 'exponential', seed: 1, workers: 1, timers: nodeLikeTimers(clock, () => 0) });
