@@ -1,16 +1,8 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { errors } from 'undici';
 import type { GatewayProfile } from '../../harness/config/scenario.ts';
 import type { CauseCode } from '../../fixtures/gateway/causes.ts';
-import {
-  classifyFailure,
-  describeError,
-  GATEWAY_OVERFLOW_CODE,
-  parseKeepAliveHint,
-  shouldRetry,
-  type FailureVerdict,
-  type UpstreamFailure,
-} from '../../fixtures/gateway/classify.ts';
+import { classifyFailure } from '../../fixtures/gateway/classify.ts';
+import { GATEWAY_OVERFLOW_CODE, type FailureVerdict, type UpstreamFailure } from '../../fixtures/gateway/failure.ts';
 
 const PROFILES: GatewayProfile[] = ['nginx', 'haproxy', 'envoy', 'alb'];
 
@@ -246,67 +238,4 @@ describe('classifyFailure', () => {
   it('does not call a timeout on an idle reused connection a keep-alive race', () => {
     strictEqual(classifyFailure({ ...BASE, code: 'UND_ERR_HEADERS_TIMEOUT', reused: true, idleMs: 60_000 }, 'nginx').cause, 'upstream_timeout');
   });
-});
-
-describe('shouldRetry (the nginx-style retry)', () => {
-  const reusedReset: UpstreamFailure = { ...BASE, reused: true, idleMs: 10 };
-  const base = { failure: reusedReset, method: 'GET', streamedBody: false, retriesDone: 0, retries: 1 };
-  const cases: { name: string; change: Partial<typeof base>; retry: boolean }[] = [
-    { name: 'retries a GET reset on a reused connection once', change: {}, retry: true },
-    { name: 'retries a premature close on a reused connection', change: { failure: { ...reusedReset, code: 'UND_ERR_SOCKET' } }, retry: true },
-    { name: 'retries a PUT, which nginx does not count as non-idempotent', change: { method: 'PUT' }, retry: true },
-    { name: 'retries a DELETE, whatever the case of the method', change: { method: 'delete' }, retry: true },
-    { name: 'does not retry with retries: 0', change: { retries: 0 }, retry: false },
-    { name: 'does not retry twice', change: { retriesDone: 1 }, retry: false },
-    { name: 'does not retry on a fresh connection (no peer.cached bonus)', change: { failure: { ...reusedReset, reused: false, idleMs: null } }, retry: false },
-    { name: 'does not retry a POST', change: { method: 'POST' }, retry: false },
-    { name: 'does not retry a PATCH', change: { method: 'PATCH' }, retry: false },
-    { name: 'does not retry a LOCK', change: { method: 'LOCK' }, retry: false },
-    { name: 'does not retry a streamed request body', change: { method: 'PUT', streamedBody: true }, retry: false },
-    { name: 'does not retry a timeout', change: { failure: { ...reusedReset, code: 'UND_ERR_HEADERS_TIMEOUT' } }, retry: false },
-    { name: 'does not retry an invalid header', change: { failure: { ...reusedReset, code: 'UND_ERR_HEADERS_OVERFLOW' } }, retry: false },
-    { name: 'does not retry once the response header reached the client', change: { failure: { ...reusedReset, phase: 'streaming_body' } }, retry: false },
-  ];
-  for (const { name, change, retry } of cases) {
-    it(name, () => strictEqual(shouldRetry({ ...base, ...change }), retry));
-  }
-});
-
-describe('describeError', () => {
-  it("takes undici's codes from its error classes", () => {
-    strictEqual(describeError(new errors.HeadersTimeoutError()).code, 'UND_ERR_HEADERS_TIMEOUT');
-    strictEqual(describeError(new errors.HeadersOverflowError()).code, 'UND_ERR_HEADERS_OVERFLOW');
-    strictEqual(describeError(new errors.ConnectTimeoutError()).code, 'UND_ERR_CONNECT_TIMEOUT');
-    strictEqual(describeError(new errors.BodyTimeoutError()).code, 'UND_ERR_BODY_TIMEOUT');
-    deepStrictEqual(describeError(new errors.SocketError('other side closed')), { code: 'UND_ERR_SOCKET', message: 'other side closed' });
-  });
-
-  it("names an HTTPParserError (whose code is undefined) by its name, with the bytes after the fault", () => {
-    // undici's constructor takes (message, code, data) and keeps data as a string; its types omit data.
-    const error = Object.assign(new errors.HTTPParserError('Response does not match the HTTP/1.1 protocol (Invalid header token)'), { data: '\u0001: v' });
-    deepStrictEqual(describeError(error), { code: 'HTTPParserError', message: error.message, detail: '\u0001: v' });
-  });
-
-  it('keeps the host name of a resolver error', () => {
-    const error = Object.assign(new Error('getaddrinfo ENOTFOUND upstream.invalid'), { code: 'ENOTFOUND', hostname: 'upstream.invalid' });
-    deepStrictEqual(describeError(error), { code: 'ENOTFOUND', message: error.message, detail: 'upstream.invalid' });
-  });
-
-  it('describes something thrown that is not an Error', () => {
-    deepStrictEqual(describeError('nope'), { code: 'UNKNOWN', message: 'nope' });
-  });
-});
-
-describe('parseKeepAliveHint', () => {
-  const cases: [string, number | null][] = [
-    ['timeout=5', 5000],
-    ['timeout=5, max=100', 5000],
-    ['max=100, timeout=0', 0],
-    ['Timeout=65', 65_000],
-    ['max=100', null],
-    ['maxtimeout=5', null],
-  ];
-  for (const [value, ms] of cases) {
-    it(`reads ${JSON.stringify(value)} as ${ms === null ? 'no hint' : `${ms} ms`}`, () => strictEqual(parseKeepAliveHint(value), ms));
-  }
 });
