@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadScenario } from '../harness/config/load-scenario.ts';
-import { formatCount, formatFixed, formatMs } from '../harness/report/render/format.ts';
+import { formatCount, formatFixed, formatMs } from '../harness/format.ts';
 import { renderStepLine } from '../harness/report/render/text.ts';
 import { runScenario } from '../harness/runner/run-scenario.ts';
 import { formatDeviation, infoCheck, targetCheck, withinRatio, type Benchmark, type BenchContext, type Check } from './benchmark.ts';

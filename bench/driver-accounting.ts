@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../harness/config/defaults.ts';
 import { createClosedDriver } from '../harness/load/closed-driver.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
-import { formatCount, formatFixed, formatRate } from '../harness/report/render/format.ts';
+import { formatCount, formatFixed, formatRate } from '../harness/format.ts';
 import { TSX_LOADER_URL } from '../harness/runner/fixtures.ts';
 import { GENERATOR_CPU_LIMIT, generatorVerdict } from '../harness/stats/criterion.ts';
 import { infoCheck, targetCheck, type Benchmark, type BenchContext, type Check } from './benchmark.ts';

@@ -12,7 +12,7 @@ import type { GatewayStats } from '../fixtures/common/protocol.ts';
 import { DEFAULTS } from '../harness/config/defaults.ts';
 import { createClosedDriver } from '../harness/load/closed-driver.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
-import { formatCount, formatFixed, formatMs, formatRate } from '../harness/report/render/format.ts';
+import { formatCount, formatFixed, formatMs, formatRate } from '../harness/format.ts';
 import { forkGateway, forkUpstream, type FixtureProcess } from '../harness/runner/fixtures.ts';
 import { generatorVerdict } from '../harness/stats/criterion.ts';
 import { infoCheck, targetCheck, type Benchmark, type BenchContext, type Check } from './benchmark.ts';

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { DEFAULTS } from '../harness/config/defaults.ts';
-import { formatCount, formatFixed, formatMs } from '../harness/report/render/format.ts';
+import { formatCount, formatFixed, formatMs } from '../harness/format.ts';
 import { startUpstream } from '../fixtures/upstream/server.ts';
 import { formatDeviation, infoCheck, targetCheck, withinRatio, type Benchmark, type BenchContext, type Check } from './benchmark.ts';
 

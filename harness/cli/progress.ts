@@ -6,7 +6,7 @@
  * the log reads top to bottom with no control codes.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
-import { formatOffered, formatPercent } from '../report/render/format.ts';
+import { formatLoad, formatPercent } from '../format.ts';
 import { renderStepLine } from '../report/render/text.ts';
 import type { Report } from '../report/schema.ts';
 import type { RunEvent, RunEventListener } from '../runner/events.ts';
@@ -23,8 +23,20 @@ export interface RunEventSource {
 /** The stream progress goes to (stderr): a bar when `isTTY` is true, lines otherwise. */
 export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
+type TrialStart = Extract<RunEvent, { type: 'trial-start' }>;
+
+/**
+ * What a view does with the events: {@link handler} turns each event into these calls, so the one
+ * switch over `RunEvent` is shared and a view only says how it shows things.
+ */
 interface View {
-  handle(event: RunEvent): void;
+  /** A line to keep in the log: setup, a finished step, a notice. */
+  print(line: string): void;
+  trialStarted(event: TrialStart): void;
+  /** `offered` is the load with its unit, e.g. `24 connections`. */
+  stepStarted(offered: string): void;
+  /** `failure` is the finished step's failure ratio, e.g. `72.2 %`. */
+  stepEnded(failure: string): void;
   close(): void;
 }
 
@@ -35,7 +47,7 @@ interface View {
  */
 export function attachProgress(source: RunEventSource, stream: ProgressStream): () => void {
   const view = stream.isTTY === true ? barView(stream) : lineView(stream);
-  const off = source.on((event) => view.handle(event));
+  const off = source.on(handler(view));
   let attached = true;
   return () => {
     if (!attached) return;
@@ -45,31 +57,47 @@ export function attachProgress(source: RunEventSource, stream: ProgressStream): 
   };
 }
 
-/** Lines for logs: what was set up, each finished step (via renderStepLine), and notices. */
-function lineView(stream: ProgressStream): View {
+/** The one switch over the events, feeding `view`; it remembers the unit the last step-start announced. */
+function handler(view: View): RunEventListener {
   let unit: Report['unit'] = 'connections';
+  return (event) => {
+    switch (event.type) {
+      case 'fixtures-ready':
+        view.print(`fixtures ready: gateway ${event.gatewayUrl}, upstream ${event.upstreamUrl}`);
+        break;
+      case 'trial-start':
+        view.trialStarted(event);
+        break;
+      case 'step-start':
+        unit = event.unit;
+        view.stepStarted(formatLoad(event.offered, event.unit));
+        break;
+      case 'step-end':
+        view.print(renderStepLine(event.step, unit));
+        view.stepEnded(formatPercent(event.step.failureRatio));
+        break;
+      case 'report-written':
+        break;
+      case 'notice':
+        view.print(`notice: ${event.message}`);
+        break;
+    }
+  };
+}
+
+/** Lines for logs: what was set up, each trial when there are several, each finished step, and notices. */
+function lineView(stream: ProgressStream): View {
   const print = (line: string): void => void stream.write(`${line}\n`);
   return {
-    handle(event) {
-      switch (event.type) {
-        case 'fixtures-ready':
-          print(`fixtures ready: gateway ${event.gatewayUrl}, upstream ${event.upstreamUrl}`);
-          break;
-        case 'trial-start':
-          if (event.trials > 1) print(`trial ${event.trial + 1} of ${event.trials}`);
-          break;
-        case 'step-start':
-          unit = event.unit;
-          break;
-        case 'step-end':
-          print(renderStepLine(event.step, unit));
-          break;
-        case 'report-written':
-          break;
-        case 'notice':
-          print(`notice: ${event.message}`);
-          break;
-      }
+    print,
+    trialStarted(event) {
+      if (event.trials > 1) print(`trial ${event.trial + 1} of ${event.trials}`);
+    },
+    stepStarted() {
+      // The line for a step is printed when it ends, with its outcome.
+    },
+    stepEnded() {
+      // Printed already: the step's line.
     },
     close() {
       // Nothing is held open: every line was written whole.
@@ -79,14 +107,8 @@ function lineView(stream: ProgressStream): View {
 
 /** The terminal view: one bar per trial, with step lines and notices logged above it. */
 function barView(stream: ProgressStream): View {
-  let unit: Report['unit'] = 'connections';
   let bars: MultiBar | null = null;
   let bar: SingleBar | null = null;
-  // MultiBar.log() only flushes on a redraw, so before a bar exists lines go straight out.
-  const print = (line: string): void => {
-    if (bars === null) stream.write(`${line}\n`);
-    else bars.log(`${line}\n`);
-  };
   const stop = (): void => {
     // stop() alone drops lines still waiting in MultiBar's log buffer; a last update() flushes them.
     bars?.update();
@@ -95,40 +117,30 @@ function barView(stream: ProgressStream): View {
     bar = null;
   };
   return {
-    handle(event) {
-      switch (event.type) {
-        case 'fixtures-ready':
-          print(`fixtures ready: gateway ${event.gatewayUrl}, upstream ${event.upstreamUrl}`);
-          break;
-        case 'trial-start': {
-          stop();
-          bars = new MultiBar({
-            stream,
-            format: '{trial}{bar} {value}/{total} steps (at most) | {offered} | last step {failure} failing',
-            barsize: 24,
-            hideCursor: false,
-            // The CLI owns SIGINT/SIGTERM (partial report, exit 130/143); the bar must not listen too.
-            gracefulExit: false,
-            clearOnComplete: false,
-          });
-          const trial = event.trials > 1 ? `trial ${event.trial + 1}/${event.trials} ` : '';
-          bar = bars.create(event.plannedSteps, 0, { trial, offered: 'starting', failure: '-' });
-          break;
-        }
-        case 'step-start':
-          unit = event.unit;
-          bar?.update({ offered: formatOffered(event.offered, event.unit) });
-          break;
-        case 'step-end':
-          print(renderStepLine(event.step, unit));
-          bar?.increment(1, { failure: formatPercent(event.step.failureRatio) });
-          break;
-        case 'report-written':
-          break;
-        case 'notice':
-          print(`notice: ${event.message}`);
-          break;
-      }
+    print(line) {
+      // MultiBar.log() only flushes on a redraw, so before a bar exists lines go straight out.
+      if (bars === null) stream.write(`${line}\n`);
+      else bars.log(`${line}\n`);
+    },
+    trialStarted(event) {
+      stop();
+      bars = new MultiBar({
+        stream,
+        format: '{trial}{bar} {value}/{total} steps (at most) | {offered} | last step {failure} failing',
+        barsize: 24,
+        hideCursor: false,
+        // The CLI owns SIGINT/SIGTERM (partial report, exit 130/143); the bar must not listen too.
+        gracefulExit: false,
+        clearOnComplete: false,
+      });
+      const trial = event.trials > 1 ? `trial ${event.trial + 1}/${event.trials} ` : '';
+      bar = bars.create(event.plannedSteps, 0, { trial, offered: 'starting', failure: '-' });
+    },
+    stepStarted(offered) {
+      bar?.update({ offered });
+    },
+    stepEnded(failure) {
+      bar?.increment(1, { failure });
     },
     close: stop,
   };

@@ -1,10 +1,12 @@
 /**
  * Checks across fields of a scenario (DESIGN.md §5), and the small helpers the validator and
  * `--set` share. The checks read the input with defaults filled in and skip any field that already
- * has a problem, so one mistake is reported once, at its own path.
+ * has a problem, so one mistake is reported once, at its own path. How a bad value is shown and
+ * which name was meant are in `suggest.ts`.
  */
 import type { Problem } from '../errors.ts';
 import { DEFAULTS, OPEN_SEARCH_START_RPS } from './defaults.ts';
+import { show } from './suggest.ts';
 
 /** Methods that carry a request body in our load (GET/HEAD/DELETE bodies are undefined behaviour). */
 const BODY_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH'];
@@ -26,16 +28,8 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
     problems.push({ path, value: show(value), message, fix });
   };
 
-  // The load generator must outwait the gateway, or it gives up first and never sees a 504
-  // (DESIGN.md §3: autocannon's `timeout` must exceed the gateway's upstream timeout).
-  const client = num('load.clientTimeoutMs');
-  const upstream = num('gateway.upstreamTimeoutMs');
-  const connect = num('gateway.connectTimeoutMs');
-  if (client !== undefined && upstream !== undefined && connect !== undefined && client <= Math.max(upstream, connect)) {
-    const limit = Math.max(upstream, connect);
-    add('load.clientTimeoutMs', client, `must exceed gateway.upstreamTimeoutMs (${upstream}) and gateway.connectTimeoutMs (${connect})`,
-      `set load.clientTimeoutMs above ${limit}, e.g. ${limit * 2}, or lower the gateway's timeouts: otherwise the client gives up first and the gateway's 504s never reach it`);
-  }
+  const timeout = clientTimeoutProblem(num('load.clientTimeoutMs'), num('gateway.connectTimeoutMs'), num('gateway.upstreamTimeoutMs'), num('gateway.retries'));
+  if (timeout !== undefined) problems.push(timeout);
 
   const method = read('load.method');
   const body = read('load.body');
@@ -77,6 +71,33 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
   return problems;
 }
 
+/**
+ * How late the gateway's timers may fire: undici 7 runs its headers and body timeouts on a 499 ms
+ * tick (lib/util/timers.js `TICK_MS`), so a 500 ms headers timeout fires 998 to 1,497 ms after it
+ * is set, up to about 1 s late.
+ */
+const TIMER_SLACK_MS = 1000;
+
+/**
+ * The load generator must outwait the gateway, or it gives up first and never sees a 504
+ * (DESIGN.md §3: autocannon's `timeout` must exceed the gateway's). One request can take, for each
+ * attempt (1 + retries), the connect timeout and then the upstream timeout, plus the timers' slack:
+ * client > (connect + upstream) × (1 + retries) + 1000 ms. The wait in the gateway's own queue is
+ * bounded by no timer, so no setting can cover it; it is left out.
+ */
+function clientTimeoutProblem(client?: number, connect?: number, upstream?: number, retries?: number): Problem | undefined {
+  if (client === undefined || connect === undefined || upstream === undefined || retries === undefined) return undefined;
+  const limit = (connect + upstream) * (1 + retries) + TIMER_SLACK_MS;
+  if (client > limit) return undefined;
+  const suggestion = Math.floor(limit / 1000) * 1000 + 1000;
+  return {
+    path: 'load.clientTimeoutMs',
+    value: show(client),
+    message: `must exceed (gateway.connectTimeoutMs + gateway.upstreamTimeoutMs) × (1 + gateway.retries) + ${TIMER_SLACK_MS} = (${connect} + ${upstream}) × ${1 + retries} + ${TIMER_SLACK_MS} = ${limit}`,
+    fix: `set load.clientTimeoutMs above ${limit}, e.g. ${suggestion}, or lower the gateway's timeouts: a request can wait the connect and the upstream timeout once per attempt (twice with a retry), plus ${TIMER_SLACK_MS} ms of timer slack, and a client that gives up first never sees the gateway's 504`,
+  };
+}
+
 /** The default search start for a model: connections in the closed model, req/s in the open one. */
 export function defaultSearchStart(model: 'closed' | 'open'): number {
   return model === 'closed' ? DEFAULTS.search.start : OPEN_SEARCH_START_RPS;
@@ -85,60 +106,6 @@ export function defaultSearchStart(model: 'closed' | 'open'): number {
 /** True for a plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The problem with `value` set (rendered by {@link show}), or without one when there is none. */
-export function withValue(problem: Problem, value: unknown): Problem {
-  return value === undefined ? problem : { ...problem, value: show(value) };
-}
-
-/** Renders a bad value for a problem: JSON, cut short when long. */
-export function show(value: unknown): string {
-  const text = typeof value === 'function' ? '[function]' : (JSON.stringify(value) as string | undefined) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * The candidate nearest to `word` by edit distance (case-insensitive), if it is close enough to be
- * a typo: see {@link closeMatches}.
- */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  return closeMatches(word, candidates, 1)[0];
-}
-
-/**
- * Up to `limit` candidates within typo distance of `word` (one edit per four characters, at least
- * one; case-insensitive), nearest first.
- */
-export function closeMatches(word: string, candidates: Iterable<string>, limit = 3): string[] {
-  const threshold = Math.max(1, Math.floor(word.length / 4));
-  return [...candidates]
-    .map((candidate) => ({ candidate, d: distance(word.toLowerCase(), candidate.toLowerCase()) }))
-    .filter(({ d }) => d <= threshold)
-    .sort((a, b) => a.d - b.d)
-    .slice(0, limit)
-    .map(({ candidate }) => candidate);
-}
-
-/**
- * Edit distance counting a swap of two neighbours as one edit (optimal string alignment), so the
- * usual typos (`ngnix`, `wokers`, `Workers`) are all one edit away.
- */
-function distance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) { row.push(j); continue; }
-      const up = rows[i - 1] ?? [];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((up[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (up[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-      row.push(d);
-    }
-    rows.push(row);
-  }
-  return rows[a.length]?.[b.length] ?? 0;
 }
 
 function at(root: unknown, path: string): unknown {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { CAUSE_CODES } from '../../fixtures/gateway/causes.ts';
 import type { Problem } from '../errors.ts';
-import { closest, isRecord, withValue } from './cross-checks.ts';
+import { isRecord } from './cross-checks.ts';
+import { closest, withValue } from './suggest.ts';
 
 /** The expectation variants (scenario.ts `Expectation`), each with its rule, keyed by its one key. */
 const EXPECTATIONS = {

@@ -7,11 +7,12 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OverloadError, type Problem } from '../errors.ts';
-import { closest, isRecord } from './cross-checks.ts';
+import { isRecord } from './cross-checks.ts';
 import { QUICK_STEP_MS } from './defaults.ts';
 import { applyOverrides } from './overrides.ts';
 import type { Scenario } from './scenario.ts';
 import { validateScenario } from './schema.ts';
+import { closest } from './suggest.ts';
 
 /** The repository's `scenarios/`, found from this module (not from the working directory). */
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));

@@ -4,8 +4,10 @@
  * overridden value meets the same rules, messages and fixes as one written in the file.
  */
 import type { Problem } from '../errors.ts';
-import { closeMatches, isRecord, show } from './cross-checks.ts';
-import { SCENARIO_FIELDS, SCENARIO_SECTIONS, validateScenario, type FieldInfo } from './schema.ts';
+import { isRecord } from './cross-checks.ts';
+import type { FieldInfo } from './fields.ts';
+import { SCENARIO_FIELDS, SCENARIO_SECTIONS, validateScenario } from './schema.ts';
+import { closeMatches, show } from './suggest.ts';
 
 /** One parsed `--set`: the field's path and its typed value. */
 export interface Override {

@@ -8,13 +8,18 @@
 export type Model = 'closed' | 'open';
 /** What the upstream does to a request it can neither serve nor queue (DESIGN.md §2). */
 export type ShedMode = 'reset' | 'close' | 'hang' | '503';
+/** How the upstream draws each request's service time around the mean `serviceMs`. */
 export type ServiceDistribution = 'fixed' | 'exponential' | 'lognormal';
+/** Which gateway runs in front of the upstream: only the Node fixture so far. */
 export type GatewayKind = 'node';
 /** Which real gateway's error → status table the gateway fixture follows. */
 export type GatewayProfile = 'nginx' | 'haproxy' | 'envoy' | 'alb';
+/** Open model: how arrivals are spaced, evenly or as a Poisson process. */
 export type Arrivals = 'uniform' | 'poisson';
+/** The method of every request the load generator sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** The upstream fixture: C workers, a queue of Q, mean service time S (DESIGN.md §2). */
 export interface UpstreamConfig {
   /** C: requests served at once. */
   workers: number;
@@ -28,6 +33,7 @@ export interface UpstreamConfig {
   keepAliveTimeoutMs: number;
 }
 
+/** The gateway fixture: its pool, queue, timeouts and retry (DESIGN.md §2). */
 export interface GatewayConfig {
   kind: GatewayKind;
   profile: GatewayProfile;
@@ -35,6 +41,7 @@ export interface GatewayConfig {
   poolConnections: number;
   /** Most requests waiting for a pool connection; beyond it the gateway answers `gateway_overflow`. */
   queueLimit: number;
+  /** No connection to the upstream within this time: 504 `upstream_timeout` (nginx `proxy_connect_timeout`). */
   connectTimeoutMs: number;
   /** No response headers within this time: 504 `upstream_timeout`. */
   upstreamTimeoutMs: number;
@@ -42,6 +49,7 @@ export interface GatewayConfig {
   retries: number;
 }
 
+/** The requests the load generator sends, and for how long each step lasts. */
 export interface LoadConfig {
   arrivals: Arrivals;
   method: HttpMethod;
@@ -53,14 +61,17 @@ export interface LoadConfig {
   clientTimeoutMs: number;
 }
 
+/** The adaptive onset search (DESIGN.md §4). */
 export interface SearchConfig {
   /** First offered load of the exponential probe (connections, or req/s in the open model). */
   start: number;
   /** Relative precision at which bisection stops (the closed model stops at adjacent counts). */
   precision: number;
+  /** Most steps the search measures before it stops with the bracket it has. */
   maxSteps: number;
 }
 
+/** The stepped ramp, the plan other than the search: from, to and by, in the model's unit. */
 export interface RampConfig {
   from: number;
   to: number;
@@ -69,6 +80,7 @@ export interface RampConfig {
   stopAfterFailures: number;
 }
 
+/** When a step fails (DESIGN.md §4). */
 export interface CriterionConfig {
   /** A step fails when its failure ratio reaches this value (DESIGN.md §4). */
   failureRatio: number;
@@ -76,6 +88,7 @@ export interface CriterionConfig {
   statuses: number[];
 }
 
+/** Hard ceilings on the load a run may offer; the defaults are the most allowed. */
 export interface CapsConfig {
   maxConnections: number;
   maxRps: number;

@@ -5,84 +5,17 @@
  */
 import { z } from 'zod';
 import type { Problem } from '../errors.ts';
-import { closest, crossFieldProblems, defaultSearchStart, isRecord, withValue } from './cross-checks.ts';
+import { crossFieldProblems, defaultSearchStart, isRecord } from './cross-checks.ts';
 import { DEFAULTS, profileFailureStatuses } from './defaults.ts';
 import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts';
+import { choice, derivedNum, FIELD_RULES, int, num, type FieldInfo, type Range } from './fields.ts';
 import type {
   Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode,
 } from './scenario.ts';
-
-/** How a leaf field's value is written, which is also how `--set` parses it. */
-export type FieldKind = 'integer' | 'number' | 'string' | 'enum' | 'number-list' | 'json';
-
-/** One leaf field of a scenario: its rule in words and how to fix a bad value. */
-export interface FieldInfo {
-  /** Dotted path, e.g. `upstream.workers`. */
-  path: string;
-  kind: FieldKind;
-  /** The allowed values of an `enum` field. */
-  values?: readonly string[];
-  /** The rule as the problem's message, e.g. `must be an integer from 1 to 100000`. */
-  must: string;
-  /** What to do about `value`, e.g. `set at least 1 worker`. */
-  fix: (value: unknown) => string;
-  required?: boolean;
-}
+import { closest, withValue } from './suggest.ts';
 
 /** The outcome of {@link validateScenario}: a scenario, or every problem found. */
 export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
-
-type Rule = Omit<FieldInfo, 'path'>;
-const rules = z.registry<Rule>();
-
-/** A numeric range; `above`/`below` make a bound exclusive. */
-interface Range { min: number; max?: number; above?: true; below?: true; noun?: string; note?: string }
-
-function amount(kind: 'integer' | 'number', r: Range, example: number): { schema: z.ZodNumber; rule: Rule } {
-  let schema = kind === 'integer' ? z.number().int() : z.number(); // z.number() rejects NaN and ±Infinity
-  schema = r.above ? schema.gt(r.min) : schema.gte(r.min);
-  if (r.max !== undefined) schema = r.below ? schema.lt(r.max) : schema.lte(r.max);
-  const what = kind === 'integer' ? 'an integer' : 'a number';
-  const low = r.above ? `above ${r.min}` : `from ${r.min}`;
-  const must = r.max === undefined
-    ? (r.above ? `must be ${what} above ${r.min}` : kind === 'integer' && r.min === 1 ? 'must be a positive integer' : `must be ${what} of at least ${r.min}`)
-    : `must be ${what} ${low} ${r.below ? 'and below' : r.above ? 'and at most' : 'to'} ${r.max}`;
-  const count = (n: number): string => (r.noun === undefined ? `${n}` : `${n} ${r.noun}${n === 1 ? '' : 's'}`);
-  const fix = (value: unknown): string => {
-    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return `write ${value} without quotes`;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `write a number, e.g. ${example}`;
-    if (kind === 'integer' && !Number.isInteger(value)) return `use a whole number, e.g. ${example}`;
-    if (value < r.min || (r.above && value === r.min)) return r.above ? `set a value above ${r.min}, e.g. ${example}` : `set at least ${count(r.min)}`;
-    if (r.below) return `set a value below ${r.max}, e.g. ${example}`;
-    return `set at most ${count(r.max ?? value)}${r.note === undefined ? '' : ` (${r.note})`}`;
-  };
-  return { schema, rule: { kind, must, fix } };
-}
-const int = (r: Range, fallback: number) => { const a = amount('integer', r, fallback); return a.schema.default(fallback).register(rules, a.rule); };
-const num = (r: Range, fallback: number) => { const a = amount('number', r, fallback); return a.schema.default(fallback).register(rules, a.rule); };
-/** A number whose default depends on other fields; it is filled in by `complete()`. */
-const derivedNum = (r: Range, example: number) => { const a = amount('number', r, example); return a.schema.optional().register(rules, a.rule); };
-
-/**
- * An enum field. `choice<ShedMode>()(['reset', ...], fallback)`: the compiler checks that the list
- * names every member of the union (a missing one makes the argument type `never`).
- */
-function choice<T extends string>() {
-  return <const A extends readonly [T, ...T[]]>(values: A & ([Exclude<T, A[number]>] extends [never] ? unknown : never), fallback: NoInfer<A[number]>) => {
-    const list: readonly string[] = values;
-    const rule: Rule = {
-      kind: 'enum',
-      values: list,
-      must: `must be one of ${list.map((v) => `"${v}"`).join(', ')}`,
-      fix: (value) => {
-        if (typeof value === 'number' && list.includes(String(value))) return `write it as a string: "${value}"`;
-        const guess = typeof value === 'string' ? closest(value, list) : undefined;
-        return guess === undefined ? `use one of ${list.join(', ')}` : `did you mean \`${guess}\`?`;
-      },
-    };
-    return z.enum(values as A).default(fallback).register(rules, rule);
-  };
-}
 
 const D = DEFAULTS;
 /** setTimeout fires at once for delays above 2^31 − 1 ms (Node docs, `setTimeout`): cap timers there. */
@@ -112,12 +45,12 @@ const gateway = z.strictObject({
 const load = z.strictObject({
   arrivals: choice<Arrivals>()(['uniform', 'poisson'], D.load.arrivals),
   method: choice<HttpMethod>()(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], D.load.method),
-  path: z.string().startsWith('/').default(D.load.path).register(rules, {
+  path: z.string().startsWith('/').default(D.load.path).register(FIELD_RULES, {
     kind: 'string',
     must: 'must be a request path starting with /',
     fix: (v) => (typeof v === 'string' ? `write "/${v.replace(/^\/*/, '')}"` : 'write a path such as "/"'),
   }),
-  body: z.string().optional().register(rules, { kind: 'string', must: 'must be a string', fix: () => 'write the body as a string, e.g. JSON.stringify({ ... })' }),
+  body: z.string().optional().register(FIELD_RULES, { kind: 'string', must: 'must be a string', fix: () => 'write the body as a string, e.g. JSON.stringify({ ... })' }),
   stepMs: int({ min: 100, max: TIMER_MAX }, D.load.stepMs),
   clientTimeoutMs: int(TIMER, D.load.clientTimeoutMs),
 });
@@ -134,7 +67,7 @@ const ramp = z.strictObject({
 });
 const criterion = z.strictObject({
   failureRatio: num({ min: 0, above: true, max: 1, below: true }, D.criterion.failureRatio),
-  statuses: z.array(z.number().int().gte(100).lte(599)).min(1).optional().register(rules, {
+  statuses: z.array(z.number().int().gte(100).lte(599)).min(1).optional().register(FIELD_RULES, {
     kind: 'number-list',
     must: 'must be a non-empty list of HTTP statuses (integers from 100 to 599)',
     fix: () => 'write a list such as [502] or [502, 504], or leave it out for the profile\'s statuses',
@@ -149,13 +82,13 @@ const caps = z.strictObject({
 
 /** The scenario schema; sections default to `{}` (then to their fields' defaults) when left out. */
 const scenarioSchema = z.strictObject({
-  name: z.string().regex(NAME).register(rules, {
+  name: z.string().regex(NAME).register(FIELD_RULES, {
     kind: 'string',
     required: true,
     must: 'must be lowercase letters, digits and dashes, starting with a letter or digit',
     fix: (v) => (typeof v === 'string' ? `write e.g. "${slug(v)}"` : 'add name: "my-scenario"'),
   }),
-  description: z.string().default(D.description).register(rules, { kind: 'string', must: 'must be a string', fix: () => 'write one line that says what the scenario shows' }),
+  description: z.string().default(D.description).register(FIELD_RULES, { kind: 'string', must: 'must be a string', fix: () => 'write one line that says what the scenario shows' }),
   model: choice<Model>()(['closed', 'open'], D.model),
   upstream: upstream.prefault({}),
   gateway: gateway.prefault({}),
@@ -164,8 +97,8 @@ const scenarioSchema = z.strictObject({
   ramp: ramp.prefault({}),
   criterion: criterion.prefault({}),
   caps: caps.prefault({}),
-  seed: z.number().int().default(D.seed).register(rules, { kind: 'integer', must: 'must be an integer', fix: () => `write a whole number, e.g. ${D.seed}` }),
-  expect: z.array(expectation).optional().register(rules, {
+  seed: z.number().int().default(D.seed).register(FIELD_RULES, { kind: 'integer', must: 'must be an integer', fix: () => `write a whole number, e.g. ${D.seed}` }),
+  expect: z.array(expectation).optional().register(FIELD_RULES, {
     kind: 'json',
     must: `must be a list; each entry ${EXPECT_MUST}`,
     fix: () => 'write e.g. [{ noFailuresBelow: 20 }]',
@@ -177,7 +110,7 @@ function walk(object: z.ZodObject, prefix: string, fields: Map<string, FieldInfo
   sections.set(prefix, Object.keys(object.shape));
   for (const [key, schema] of Object.entries(object.shape)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    const rule = rules.get(schema);
+    const rule = FIELD_RULES.get(schema);
     if (rule !== undefined) fields.set(path, { path, ...rule });
     else if (schema instanceof z.ZodPrefault && schema.unwrap() instanceof z.ZodObject) walk(schema.unwrap() as z.ZodObject, path, fields, sections);
   }
@@ -269,7 +202,6 @@ function unknownKey(parent: string, key: string, value: unknown): Problem {
     : elsewhere !== undefined ? `it belongs elsewhere: did you mean \`${elsewhere}\`?` : `remove it; the known fields here are ${siblings.join(', ')}`;
   return withValue({ path, message: 'is not a known field', fix }, value);
 }
-
 
 function valueAt(input: unknown, segments: readonly string[]): unknown {
   let here = input;

@@ -29,6 +29,10 @@
  * "a spurious failure…" and "a spurious pass…"); `--repeat` is the remedy for that.
  */
 import { OverloadError, type Problem } from '../errors.ts';
+import { formatLoad } from '../format.ts';
+
+/** Re-exported for callers that import it from here (test/unit/search.test.ts); it is defined in `harness/format.ts`. */
+export { formatLoad } from '../format.ts';
 
 /** What the search needs to know about a measured step; `StepResult` fits. */
 export interface SearchStep {
@@ -151,17 +155,6 @@ function isAborted(signal: AbortSignal | undefined): boolean {
 
 function converged(low: number, high: number, closed: boolean, precision: number): boolean {
   return closed ? high - low <= 1 : (high - low) / high <= precision;
-}
-
-/** A load with its unit, for sentences: "1 connection", "1,024 connections", "402.5 req/s". */
-export function formatLoad(value: number, unit: SearchUnit): string {
-  const number = value.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  switch (unit) {
-    case 'connections':
-      return `${number} connection${value === 1 ? '' : 's'}`;
-    case 'rps':
-      return `${number} req/s`;
-  }
 }
 
 function where(low: number | null, high: number | null, unit: SearchUnit): string {

@@ -9,12 +9,14 @@ import { causeTotals, explain } from './explain.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { SCHEMA_VERSION, type Onset, type Report, type StepResult, type Theory, type Trial } from './schema.ts';
 
+/** What the runner has measured so far, and the context the report records with it. */
 export interface ReportInput {
   scenario: Scenario;
   toolVersion: string;
   createdAt: Date;
   environment: Report['environment'];
   plan: Report['plan'];
+  /** Every trial so far, the first one first; the last may be unfinished. */
   trials: Trial[];
   /** Why the (first) trial found no onset, when it found none. */
   onsetNote: string | null;

@@ -3,20 +3,20 @@
  * failing one makes `run` exit 3; the CLI decides that, this only judges.
  */
 import type { Expectation } from '../config/scenario.ts';
-import { formatLoad, type SearchUnit } from '../load/search.ts';
-import { dominantCause, formatCount, formatPercent, onsetsAgree } from './explain.ts';
-import type { ExpectationResult, StepResult } from './schema.ts';
+import { formatCount, formatLoad, formatPercent, type LoadUnit } from '../format.ts';
 import { totalCount } from '../stats/counts.ts';
+import { dominantCause, onsetsAgree } from './explain.ts';
+import type { ExpectationResult, StepResult } from './schema.ts';
 
 /** What the expectations are judged on; the report's fields fit. */
 export interface ExpectationInput {
-  onset: { value: number; unit?: SearchUnit } | null;
+  onset: { value: number; unit?: LoadUnit } | null;
   /** Gateway failures by cause over the run. */
   causes: Readonly<Record<string, number>>;
   /** Every step of every trial. */
   steps: readonly Pick<StepResult, 'offered' | 'failures' | 'valid'>[];
   /** The unit of offered loads; taken from `onset` when absent. */
-  unit?: SearchUnit;
+  unit?: LoadUnit;
   /** Theory's predicted onset (null: none predicted); needed by `onsetMatchesTheory`. */
   theoryOnset?: number | null;
 }

@@ -5,8 +5,8 @@
  * in nginx's error-log wording (research/gateway-502.md §1.1), which the gateway fixture uses.
  */
 import { CAUSE_CODES, type CauseCode } from '../../fixtures/gateway/causes.ts';
-import { formatLoad, type SearchUnit } from '../load/search.ts';
-import { addCounts, sortCounts, totalCount } from '../stats/counts.ts';
+import { formatCount, formatLoad, formatLoadValue, formatPercent, formatSetting, type LoadUnit } from '../format.ts';
+import { addCounts, sortCounts, topCount, totalCount } from '../stats/counts.ts';
 import type { StepResult, Theory } from './schema.ts';
 
 /** What each cause means, completing "N % of the gateway's failures were <code>: …". */
@@ -33,7 +33,7 @@ export const ONSET_AGREEMENT = { connections: 0, rpsRelative: 0.05 } as const;
 /** What the explanation is built from; `StepResult` and `Onset` fit. */
 export interface ExplainInput {
   onset: { value: number; low: number; high: number; criterion?: CriterionLike } | null;
-  unit: SearchUnit;
+  unit: LoadUnit;
   /** Why no onset was found; used only when `onset` is null. */
   onsetNote: string | null;
   /** Gateway failures by cause over the run. */
@@ -46,6 +46,7 @@ export interface ExplainInput {
   criterion?: CriterionLike;
 }
 
+/** The part of the failure criterion the explanation quotes. */
 interface CriterionLike {
   failureRatio: number;
   statuses: readonly number[];
@@ -68,13 +69,13 @@ function onsetSentences(input: ExplainInput, value: number): string[] {
   const { theory, unit } = input;
   const statuses = criterionOf(input).statuses;
   const predicted = theory?.onset ?? null;
-  const quote = theory === null ? '' : predicted === null ? ' (theory: no onset predicted)' : ` (theory: ${formatNumber(predicted)})`;
+  const quote = theory === null ? '' : predicted === null ? ' (theory: no onset predicted)' : ` (theory: ${formatLoadValue(predicted, unit)})`;
   const sentences = [`The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(value, unit)}${quote}.`];
   if (theory !== null && predicted === null) {
     sentences.push(`The measurement disagrees with the theory, which predicted no onset: ${theory.basis}`);
   } else if (predicted !== null && !onsetsAgree(value, predicted, unit)) {
     const above = value > predicted;
-    const gap = unit === 'connections' ? formatLoad(Math.abs(value - predicted), unit) : `${formatPercent(Math.abs(value - predicted) / predicted)}`;
+    const gap = unit === 'connections' ? formatLoad(Math.abs(value - predicted), unit) : formatPercent(Math.abs(value - predicted) / predicted);
     const why = above
       ? 'the failures came later than the model predicts (steps shorter than steady state under-report them near the onset, DESIGN.md §4)'
       : 'something failed before the modelled limit (see the causes)';
@@ -91,7 +92,7 @@ function noOnsetSentences(input: ExplainInput): string[] {
   const seen = criterion.statuses.reduce((sum, code) => sum + (status[String(code)] ?? 0), 0);
   const sentences: string[] = [];
   if (seen > 0) {
-    sentences.push(`No step reached the failure criterion (${formatPercent(criterion.failureRatio)}) up to ${upTo}, though the client saw ${label} ${formatCount(seen)} times.`);
+    sentences.push(`No step reached the failure criterion (${formatSetting(criterion.failureRatio)}) up to ${upTo}, though the client saw ${label} ${formatCount(seen)} times.`);
   } else {
     const reasons: { count: number; text: string }[] = [];
     const timeouts = causes.upstream_timeout ?? 0;
@@ -120,9 +121,9 @@ function noOnsetSentences(input: ExplainInput): string[] {
 }
 
 function causeSentences(causes: Readonly<Record<string, number>>): string[] {
-  const sorted = Object.entries(causeTotals([{ causes }]));
-  const total = sorted.reduce((sum, [, count]) => sum + count, 0);
-  return sorted.map(([cause, count], index) => {
+  const totals = causeTotals([{ causes }]);
+  const total = totalCount(totals);
+  return Object.entries(totals).map(([cause, count], index) => {
     const share = formatPercent(count / total);
     const lead = index === 0 ? `${share} of the gateway's failures were` : `${share} were`;
     return `${lead} ${cause}: ${meaningOf(cause)}`;
@@ -139,12 +140,13 @@ export function causeTotals(steps: readonly Pick<StepResult, 'causes'>[]): Recor
   return sortCounts(Object.fromEntries(Object.entries(sum).filter(([, count]) => count > 0)));
 }
 
-/** The cause with the most failures (ties: the first by name), with its share; null when there is none. */
+/**
+ * The cause with the most failures (ties: the first by name), with its share of all failures; null
+ * when there is none. {@link topCount} in the words of causes.
+ */
 export function dominantCause(causes: Readonly<Record<string, number>>): { cause: string; count: number; share: number } | null {
-  const sorted = Object.entries(causeTotals([{ causes }]));
-  const top = sorted[0];
-  if (top === undefined) return null;
-  return { cause: top[0], count: top[1], share: top[1] / sorted.reduce((sum, [, count]) => sum + count, 0) };
+  const top = topCount(causes);
+  return top === null ? null : { cause: top.key, count: top.count, share: top.share };
 }
 
 function criterionOf(input: ExplainInput): CriterionLike {
@@ -152,7 +154,7 @@ function criterionOf(input: ExplainInput): CriterionLike {
 }
 
 /** Whether a measured and a predicted onset agree within {@link ONSET_AGREEMENT}. */
-export function onsetsAgree(measured: number, predicted: number, unit: SearchUnit): boolean {
+export function onsetsAgree(measured: number, predicted: number, unit: LoadUnit): boolean {
   return unit === 'connections'
     ? Math.abs(measured - predicted) <= ONSET_AGREEMENT.connections
     : Math.abs(measured - predicted) <= ONSET_AGREEMENT.rpsRelative * predicted;
@@ -163,23 +165,6 @@ function statusList(statuses: readonly number[], suffix: '' | 's'): string {
   const words = statuses.map((code) => `${code}${suffix}`);
   if (words.length <= 1) return words[0] ?? 'failure';
   return `${words.slice(0, -1).join(', ')} ${suffix === 's' ? 'and' : 'or'} ${words.at(-1)}`;
-}
-
-/** A count with thousands separators: 1,234. */
-export function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-/** A share as a percentage with one decimal at most: "98.7 %", "100 %", "< 0.1 %", "> 99.9 %". */
-export function formatPercent(share: number): string {
-  const percent = Math.round(share * 1000) / 10;
-  if (percent === 0 && share > 0) return '< 0.1 %';
-  if (percent === 100 && share < 1) return '> 99.9 %';
-  return `${percent.toLocaleString('en-US', { maximumFractionDigits: 1 })} %`;
-}
-
-function formatNumber(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 function capitalize(text: string): string {

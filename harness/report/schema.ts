@@ -1,11 +1,12 @@
 /**
  * The report (`report.json`), field by field (DESIGN.md §6). `schemaVersion` 1 grows only by
  * adding optional fields; readers ignore fields they do not know. Any change here goes into
- * CHANGELOG.md, and `report.schema.json` is generated from these comments' contract by
- * `harness/report/json-schema.ts`.
+ * CHANGELOG.md. `report-schema.ts` mirrors these types as a zod schema (the compiler refuses any
+ * drift) for readers, and gives the published JSON Schema (`reportJsonSchema`).
  */
 import type { Model, Scenario } from '../config/scenario.ts';
 
+/** The version of the report's shape; it changes only when a field is removed or changes meaning. */
 export const SCHEMA_VERSION = 1;
 
 /** Percentiles of one latency histogram, in milliseconds (HDR histogram definition). */
@@ -34,7 +35,18 @@ export interface StepResult {
   index: number;
   /** Offered load: connections (closed model) or req/s (open model). */
   offered: number;
+  /**
+   * The sending window, in ms, as measured: from the start of the step until no new request was
+   * sent (`load.stepMs` plus timer lateness). `achievedRps` and `goodputRps` are per this window;
+   * the tail after it (`tailMs`) is not part of it.
+   */
   durationMs: number;
+  /**
+   * After the window, how long the step waited for the requests still in flight to be answered
+   * (or to time out), so that every request sent has an outcome: a hung upstream's 504s arrive
+   * only after the gateway's timeout, which may be longer than the window.
+   */
+  tailMs: number;
   /** Requests written by the generator. */
   sent: number;
   /** Requests answered with any HTTP status. */
@@ -43,17 +55,22 @@ export interface StepResult {
   errored: number;
   /** Requests whose connection closed with no response and no error (autocannon counts them nowhere). */
   lost: number;
-  /** Requests still in flight when the step ended; neither failed nor succeeded. */
+  /** Requests still in flight when the step ended (window and tail); neither failed nor succeeded. */
   unfinished: number;
   /** Open model only: arrivals the generator could not send on time. */
   late: number;
-  /** Completed responses per second over the step. */
+  /** Completed responses (any status) per second of the window (`completed` / `durationMs`). */
   achievedRps: number;
-  /** 2xx responses per second over the step. */
+  /** 2xx responses per second of the window. */
   goodputRps: number;
   /** Gateway-generated responses with a criterion status, plus errored and lost requests. */
   failures: number;
-  /** failures / (sent - unfinished) (DESIGN.md §4). */
+  /**
+   * failures / (sent − unfinished): the share of the requests that finished in the step (window
+   * and tail) that failed; 0 when none finished. DESIGN.md §4 divides by the requests sent; we
+   * leave out the unfinished ones because a request still in flight when the step ends has no
+   * outcome yet, and counting it as a success would dilute the ratio.
+   */
   failureRatio: number;
   /** Whether the failure ratio stayed under the criterion. */
   passed: boolean;
@@ -88,6 +105,7 @@ export interface Onset {
   criterion: { failureRatio: number; statuses: number[] };
 }
 
+/** What the queueing models predict for the scenario (DESIGN.md §4, `stats/theory.ts`). */
 export interface Theory {
   /** Mean service time the upstream measured, used by every formula. */
   serviceMsMeasured: number | null;
@@ -101,6 +119,7 @@ export interface Theory {
   limitedBy: 'upstream' | 'gateway' | null;
 }
 
+/** One search or ramp from scratch on fresh fixtures; `--repeat N` runs N of them. */
 export interface Trial {
   index: number;
   seed: number;
@@ -108,12 +127,16 @@ export interface Trial {
   steps: StepResult[];
 }
 
+/** One of the scenario's `expect` checks, judged against the run. */
 export interface ExpectationResult {
+  /** The check in words, e.g. `onset between 19 and 23 connections`. */
   description: string;
   passed: boolean;
+  /** What was measured, e.g. `21 connections`. */
   actual: string;
 }
 
+/** The whole report, `report.json` (DESIGN.md §6). */
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'overload'; version: string };

@@ -21,7 +21,7 @@ const CLOSED_ONSET_MD = [
   '',
   'The gateway began returning 502s at 21 connections (theory: 21).',
   '99.9 % of the gateway\'s failures were upstream_reset: the upstream reset the connection (TCP RST) instead of answering, which nginx reports as `recv() failed (104: Connection reset by peer)` and answers with 502.',
-  '0.1 % were upstream_closed: the upstream closed the connection (FIN) before a full response header, which nginx reports as `upstream prematurely closed connection while reading response header from upstream` and answers with 502.',
+  '0.10 % were upstream_closed: the upstream closed the connection (FIN) before a full response header, which nginx reports as `upstream prematurely closed connection while reading response header from upstream` and answers with 502.',
   '',
   '| | measured | theory |',
   '|:--|:--|:--|',
@@ -175,7 +175,7 @@ describe('markdown renderer', () => {
       theory: { ...closedOnset.theory!, onset: 404.04 },
     };
     const md = render(report);
-    assertIncludes(md, '| onset | **413 req/s** (404 passed, 413 failed) | 404 req/s |');
+    assertIncludes(md, '| onset | **412.5 req/s** (404 passed, 412.5 failed) | 404.04 req/s |');
     assertIncludes(md, '| onset over 5 trials | 404 to 420 req/s | |');
     assertIncludes(md, '| # | req/s | sent |');
     assertIncludes(md, '- model: open (uniform arrivals); onset search from 10 req/s (precision 2 %, at most 30 steps); seed 1');

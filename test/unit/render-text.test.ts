@@ -19,7 +19,7 @@ const CLOSED_ONSET_TEXT = [
   '99.9 % of the gateway\'s failures were upstream_reset: the upstream reset the',
   'connection (TCP RST) instead of answering, which nginx reports as `recv() failed',
   '(104: Connection reset by peer)` and answers with 502.',
-  '0.1 % were upstream_closed: the upstream closed the connection (FIN) before a',
+  '0.10 % were upstream_closed: the upstream closed the connection (FIN) before a',
   'full response header, which nginx reports as `upstream prematurely closed',
   'connection while reading response header from upstream` and answers with 502.',
   '',
@@ -165,13 +165,13 @@ describe('step line', () => {
       name: 'an open-model step shows req/s, and an invalid one says why',
       step: { ...step(3), offered: 412.5, valid: false, invalidReason: 'generator CPU at 97 %' },
       unit: 'rps',
-      line: 'step 4: 413 req/s  sent 798  goodput 395/s  failure 0 %  ok p99 21.6 ms  invalid: generator CPU at 97 %',
+      line: 'step 4: 412.5 req/s  sent 798  goodput 395/s  failure 0 %  ok p99 21.6 ms  invalid: generator CPU at 97 %',
     },
     {
       name: 'a step with no successful response leaves out the ok latency',
       step: { ...step(9), latencyMs: { ok: null, failed: null }, failureRatio: 0.00004 },
       unit: 'connections',
-      line: 'step 10: 21 connections  sent 1,614  goodput 396/s  failure <0.01 %  upstream_reset ×801',
+      line: 'step 10: 21 connections  sent 1,614  goodput 396/s  failure < 0.01 %  upstream_reset ×801',
     },
   ];
   for (const c of cases) {

@@ -162,17 +162,24 @@ describe('validateScenario', () => {
 
   const crossField: { name: string; input: Record<string, unknown>; path: string; message: string; fix?: string }[] = [
     {
-      name: 'a client timeout no longer than the gateway\'s upstream timeout',
-      input: { load: { clientTimeoutMs: 5000 } },
+      name: 'a client timeout no longer than the gateway\'s connect and upstream timeouts plus 1 s of slack',
+      input: { load: { clientTimeoutMs: 7000 } },
       path: 'load.clientTimeoutMs',
-      message: 'must exceed gateway.upstreamTimeoutMs (5000) and gateway.connectTimeoutMs (1000)',
-      fix: 'set load.clientTimeoutMs above 5000, e.g. 10000, or lower the gateway\'s timeouts: otherwise the client gives up first and the gateway\'s 504s never reach it',
+      message: 'must exceed (gateway.connectTimeoutMs + gateway.upstreamTimeoutMs) × (1 + gateway.retries) + 1000 = (1000 + 5000) × 1 + 1000 = 7000',
+      fix: 'set load.clientTimeoutMs above 7000, e.g. 8000, or lower the gateway\'s timeouts: a request can wait the connect and the upstream timeout once per attempt (twice with a retry), plus 1000 ms of timer slack, and a client that gives up first never sees the gateway\'s 504',
     },
     {
-      name: 'a client timeout no longer than the gateway\'s connect timeout',
-      input: { gateway: { connectTimeoutMs: 12_000 } },
+      name: 'a client timeout longer than either gateway timeout but not than both together',
+      input: { gateway: { connectTimeoutMs: 5000 } },
       path: 'load.clientTimeoutMs',
-      message: 'must exceed gateway.upstreamTimeoutMs (5000) and gateway.connectTimeoutMs (12000)',
+      message: 'must exceed (gateway.connectTimeoutMs + gateway.upstreamTimeoutMs) × (1 + gateway.retries) + 1000 = (5000 + 5000) × 1 + 1000 = 11000',
+    },
+    {
+      name: 'a client timeout that outlasts one attempt but not the retry',
+      input: { gateway: { retries: 1 } },
+      path: 'load.clientTimeoutMs',
+      message: 'must exceed (gateway.connectTimeoutMs + gateway.upstreamTimeoutMs) × (1 + gateway.retries) + 1000 = (1000 + 5000) × 2 + 1000 = 13000',
+      fix: 'set load.clientTimeoutMs above 13000, e.g. 14000, or lower the gateway\'s timeouts: a request can wait the connect and the upstream timeout once per attempt (twice with a retry), plus 1000 ms of timer slack, and a client that gives up first never sees the gateway\'s 504',
     },
     { name: 'a ramp that ends below its start', input: { ramp: { from: 10, to: 5 } }, path: 'ramp.to', message: 'must be at least ramp.from (10)' },
     { name: 'a ramp start above the default end', input: { ramp: { from: 100 } }, path: 'ramp.from', message: 'must not exceed ramp.to (64, its default)' },
@@ -194,6 +201,11 @@ describe('validateScenario', () => {
 
   it('does not repeat a field\'s own problem in a check across fields', () => {
     assert.deepStrictEqual(problemsOf({ name: 'x', load: { clientTimeoutMs: 'soon' } }).map((p) => p.path), ['load.clientTimeoutMs']);
+  });
+
+  it('accepts a client timeout just above (connect + upstream) × (1 + retries) + 1000', () => {
+    assert.equal(scenarioOf({ name: 'x', load: { clientTimeoutMs: 7001 } }).load.clientTimeoutMs, 7001);
+    assert.equal(scenarioOf({ name: 'x', gateway: { retries: 1 }, load: { clientTimeoutMs: 13_001 } }).gateway.retries, 1);
   });
 
   it('accepts a body with POST, PUT or PATCH and keeps it', () => {

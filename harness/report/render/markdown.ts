@@ -8,23 +8,10 @@
  * failing loads sit next to each other, with goodput flat and the failure ratio climbing. The
  * `#` column keeps the run order, so the search path can still be read.
  */
+import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, formatSetting, unitLabel } from '../../format.ts';
+import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
-import {
-  asSentence,
-  describeCriterion,
-  formatCount,
-  formatLoad,
-  formatMs,
-  formatOffered,
-  formatPercent,
-  formatRate,
-  formatSetting,
-  largestFirst,
-  sortByOffered,
-  topEntry,
-  total,
-  unitLabel,
-} from './format.ts';
+import { asSentence, describeCriterion, sortByOffered } from './shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
 export function render(report: Report): string {
@@ -61,19 +48,19 @@ function verdict(report: Report): string {
   const lines = ['## Verdict', ''];
   if (report.explanation.length > 0) lines.push(...report.explanation, '');
 
-  const theoryOnset = theory === null ? '—' : theory.onset === null ? 'no prediction' : formatOffered(theory.onset, unit);
+  const theoryOnset = theory === null ? '—' : theory.onset === null ? 'no prediction' : formatLoad(theory.onset, unit);
   const measuredOnset =
     onset === null
       ? 'none found'
-      : `**${formatOffered(onset.value, unit)}** (${formatLoad(onset.low, unit)} passed, ${formatLoad(onset.high, unit)} failed)`;
+      : `**${formatLoad(onset.value, unit)}** (${formatLoadValue(onset.low, unit)} passed, ${formatLoadValue(onset.high, unit)} failed)`;
   const capacityRps = theory?.capacityRps ?? null;
   const theoryCapacity = capacityRps === null ? '—' : `${formatRate(capacityRps)} req/s`;
   const measuredCapacity =
-    capacity === null ? '—' : `${formatRate(capacity.maxGoodputRps)} req/s at ${formatOffered(capacity.atOffered, unit)}`;
+    capacity === null ? '—' : `${formatRate(capacity.maxGoodputRps)} req/s at ${formatLoad(capacity.atOffered, unit)}`;
   lines.push('| | measured | theory |', '|:--|:--|:--|', `| onset | ${cell(measuredOnset)} | ${cell(theoryOnset)} |`);
   if (report.onsetSpread !== null) {
     const { min, max, trials } = report.onsetSpread;
-    lines.push(`| onset over ${formatCount(trials)} trials | ${formatLoad(min, unit)} to ${formatOffered(max, unit)} | |`);
+    lines.push(`| onset over ${formatCount(trials)} trials | ${formatLoadValue(min, unit)} to ${formatLoad(max, unit)} | |`);
   }
   lines.push(`| capacity (2xx) | ${cell(measuredCapacity)} | ${cell(theoryCapacity)} |`, '');
 
@@ -111,16 +98,16 @@ function stepsSection(report: Report): string {
 
 function stepRow(step: StepResult, unit: Report['unit']): string {
   const failure = formatPercent(step.failureRatio);
-  const top = topEntry(step.causes);
+  const top = topCount(step.causes);
   const ok = step.latencyMs.ok;
   const cells = [
     formatCount(step.index + 1),
-    formatLoad(step.offered, unit),
+    formatLoadValue(step.offered, unit),
     formatCount(step.sent),
     formatRate(step.goodputRps),
     step.passed ? failure : `**${failure}**`,
     outcomes(step),
-    top === null ? '—' : `${top[0]} (${formatCount(top[1])})`,
+    top === null ? '—' : `${top.key} (${formatCount(top.count)})`,
     ok === null ? '—' : formatMs(ok.p50),
     ok === null ? '—' : formatMs(ok.p99),
     step.valid ? '✓' : `✗ ${step.invalidReason ?? 'invalid'}`,
@@ -138,7 +125,7 @@ function outcomes(step: StepResult): string {
 
 function causesSection(report: Report): string {
   const entries = largestFirst(report.causes);
-  const sum = total(report.causes);
+  const sum = totalCount(report.causes);
   if (sum === 0) return '## Causes\n\nThe gateway reported no failures.';
   const rows = entries.map(([cause, n]) => `| ${cell(cause)} | ${formatCount(n)} | ${formatPercent(n / sum)} |`);
   if (entries.length > 1) rows.push(`| **total** | **${formatCount(sum)}** | 100 % |`);
@@ -171,10 +158,10 @@ function parametersSection(report: Report): string {
   let plan: string;
   switch (report.plan) {
     case 'search':
-      plan = `onset search from ${formatOffered(p.search.start, unit)} (precision ${formatSetting(p.search.precision)}, at most ${formatCount(p.search.maxSteps)} steps)`;
+      plan = `onset search from ${formatLoad(p.search.start, unit)} (precision ${formatSetting(p.search.precision)}, at most ${formatCount(p.search.maxSteps)} steps)`;
       break;
     case 'ramp':
-      plan = `ramp from ${formatLoad(p.ramp.from, unit)} to ${formatOffered(p.ramp.to, unit)} by ${formatLoad(p.ramp.step, unit)} (stops after ${formatCount(p.ramp.stopAfterFailures)} failing steps)`;
+      plan = `ramp from ${formatLoadValue(p.ramp.from, unit)} to ${formatLoad(p.ramp.to, unit)} by ${formatLoadValue(p.ramp.step, unit)} (stops after ${formatCount(p.ramp.stopAfterFailures)} failing steps)`;
       break;
   }
   const u = p.upstream;

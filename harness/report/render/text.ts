@@ -7,21 +7,10 @@
  * and dumb terminals; text taken from the report (explanation, theory basis) is printed as given.
  */
 import { plot } from 'asciichart';
+import { formatCount, formatFixed, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, unitLabel } from '../../format.ts';
+import { topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
-import {
-  describeCriterion,
-  formatCount,
-  formatFixed,
-  formatLoad,
-  formatMs,
-  formatOffered,
-  formatPercent,
-  formatRate,
-  sortByOffered,
-  topEntry,
-  total,
-  unitLabel,
-} from './format.ts';
+import { describeCriterion, sortByOffered } from './shared.ts';
 
 /** How the terminal looks: whether ANSI colors (and box-drawing chart glyphs) are allowed, and its width in columns. */
 export interface TextOptions {
@@ -61,7 +50,7 @@ export function render(report: Report, options: TextOptions): string {
   lines.push(...summary(report, options.width, paint));
   if (n > 0) {
     const steps = sortByOffered(report.steps);
-    const labels = steps.map((s) => formatLoad(s.offered, report.unit));
+    const labels = steps.map((s) => formatLoadValue(s.offered, report.unit));
     const statuses = (report.onset?.criterion.statuses ?? report.scenario.parameters.criterion.statuses).join('/');
     const by = `vs offered ${unitLabel(report.unit)}`;
     lines.push('', ...wrap(`Failure ratio (${statuses === '' ? '' : `${statuses}, `}client errors, lost) ${by}`, options.width, ''));
@@ -98,19 +87,18 @@ function summary(report: Report, width: number, paint: (style: Style, text: stri
     const note = report.onsetNote === null || report.explanation.includes(report.onsetNote) ? '' : ` ${report.onsetNote}`;
     keyed('onset', `none found.${note}`);
   } else {
-    const spread = report.onsetSpread === null ? '' : `; ${formatCount(report.onsetSpread.trials)} trials from ${formatOffered(report.onsetSpread.min, unit)} to ${formatOffered(report.onsetSpread.max, unit)}`;
-    keyed('onset', `${paint('bold', formatOffered(onset.value, unit))} (${formatLoad(onset.low, unit)} passed, ${formatLoad(onset.high, unit)} failed${spread})`);
+    const spread = report.onsetSpread === null ? '' : `; ${formatCount(report.onsetSpread.trials)} trials from ${formatLoad(report.onsetSpread.min, unit)} to ${formatLoad(report.onsetSpread.max, unit)}`;
+    keyed('onset', `${paint('bold', formatLoad(onset.value, unit))} (${formatLoadValue(onset.low, unit)} passed, ${formatLoadValue(onset.high, unit)} failed${spread})`);
   }
   if (theory !== null) {
-    keyed('theory', `${theory.onset === null ? 'no onset predicted' : formatOffered(theory.onset, unit)}. ${theory.basis}`);
+    keyed('theory', `${theory.onset === null ? 'no onset predicted' : formatLoad(theory.onset, unit)}. ${theory.basis}`);
   }
-  const sum = total(report.causes);
-  const top = topEntry(report.causes);
-  keyed('cause', top === null ? 'none: the gateway failed no request' : `${top[0]}, ${formatCount(top[1])} of ${formatCount(sum)} failures (${formatPercent(top[1] / sum)})`);
+  const top = topCount(report.causes);
+  keyed('cause', top === null ? 'none: the gateway failed no request' : `${top.key}, ${formatCount(top.count)} of ${formatCount(totalCount(report.causes))} failures (${formatPercent(top.share)})`);
   if (report.capacity !== null) {
     const capacityRps = theory?.capacityRps ?? null;
     const predicted = capacityRps === null ? '' : `; theory ${formatRate(capacityRps)} req/s`;
-    keyed('capacity', `${formatRate(report.capacity.maxGoodputRps)} req/s of 2xx at ${formatOffered(report.capacity.atOffered, unit)}${predicted}`);
+    keyed('capacity', `${formatRate(report.capacity.maxGoodputRps)} req/s of 2xx at ${formatLoad(report.capacity.atOffered, unit)}${predicted}`);
   }
   keyed('criterion', `a step fails when ${describeCriterion(onset?.criterion ?? report.scenario.parameters.criterion)}`);
   const failed = report.expectations.filter((e) => !e.passed);
@@ -196,13 +184,13 @@ function visibleLength(text: string): number {
  */
 export function renderStepLine(step: StepResult, unit: Report['unit']): string {
   const parts = [
-    `step ${formatCount(step.index + 1)}: ${formatOffered(step.offered, unit)}`,
+    `step ${formatCount(step.index + 1)}: ${formatLoad(step.offered, unit)}`,
     `sent ${formatCount(step.sent)}`,
     `goodput ${formatRate(step.goodputRps)}/s`,
     `failure ${formatPercent(step.failureRatio)}`,
   ];
-  const top = topEntry(step.causes);
-  if (top !== null) parts.push(`${top[0]} ×${formatCount(top[1])}`);
+  const top = topCount(step.causes);
+  if (top !== null) parts.push(`${top.key} ×${formatCount(top.count)}`);
   if (step.latencyMs.ok !== null) parts.push(`ok p99 ${formatMs(step.latencyMs.ok.p99)}`);
   if (!step.valid) parts.push(`invalid: ${step.invalidReason ?? 'no reason given'}`);
   return parts.join('  ');

@@ -1,0 +1,26 @@
+/**
+ * What the human-facing renderers (markdown, text) share beyond number formatting, which is in
+ * `harness/format.ts`: the order steps are shown in, and the criterion and sentences as text.
+ * Pure.
+ */
+import { formatSetting } from '../../format.ts';
+import type { StepResult } from '../schema.ts';
+
+/** The steps by offered load, ascending; steps at the same load keep the order they ran in. */
+export function sortByOffered(steps: readonly StepResult[]): StepResult[] {
+  return [...steps].sort((a, b) => a.offered - b.offered || a.index - b.index);
+}
+
+/**
+ * The criterion as the end of the sentence "a step fails when …" (DESIGN.md §4):
+ * `at least 1 % of its requests fail (502, client errors, lost)`.
+ */
+export function describeCriterion(criterion: { failureRatio: number; statuses: readonly number[] }): string {
+  const statuses = criterion.statuses.length > 0 ? `${criterion.statuses.join('/')}, ` : '';
+  return `at least ${formatSetting(criterion.failureRatio)} of its requests fail (${statuses}client errors, lost)`;
+}
+
+/** Ends `text` with a full stop unless it already ends a sentence (report text such as a theory basis may or may not). */
+export function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
