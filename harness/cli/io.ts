@@ -2,6 +2,8 @@
  * The streams and process facts a command may use. Commands take them as a parameter instead
  * of reaching for `process`, so CLI tests run `main()` in-process with captured output.
  */
+import { ExitCode } from '../exit-codes.ts';
+
 export interface CliIO {
   /** Results: the report JSON with `--json`, the summary otherwise. */
   stdout: NodeJS.WritableStream;
@@ -9,7 +11,11 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Whether to use color on stderr (a TTY, and NO_COLOR unset). */
   color: boolean;
-  /** Signals that end long commands (`run`, `serve`): SIGINT and SIGTERM from the terminal. */
+  /**
+   * Signals that end long commands (`run`, `serve`): SIGINT and SIGTERM. The first goes to the
+   * listener, which stops in order (load, drain, report, fixtures); a second one while it does
+   * exits at once (128 + signal number), for a user who will not wait for the drain.
+   */
   onSignal(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
 }
 
@@ -20,8 +26,17 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     color: process.stderr.isTTY && process.env.NO_COLOR === undefined,
     onSignal(listener) {
-      const onInt = (): void => listener('SIGINT');
-      const onTerm = (): void => listener('SIGTERM');
+      let received = false;
+      const on = (signal: 'SIGINT' | 'SIGTERM'): void => {
+        if (received) {
+          process.stderr.write(`\n${signal} again: exiting now; the fixtures exit with their IPC channel, the report keeps the steps written so far\n`);
+          process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+        }
+        received = true;
+        listener(signal);
+      };
+      const onInt = (): void => on('SIGINT');
+      const onTerm = (): void => on('SIGTERM');
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
       return () => {

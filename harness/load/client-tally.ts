@@ -24,6 +24,8 @@ interface ConnectionState {
   generated: boolean;
   /** The last request was superseded with no answer (counted as lost), possibly by a timeout. */
   lostJustNow: boolean;
+  /** The driver stopped waiting for this connection; its `done` must not count a loss. */
+  cutOff: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export class ClientTally {
 
   /** Registers a connection; returns its index for the other calls. */
   addConnection(): number {
-    this.connections.push({ sentAt: null, generated: false, lostJustNow: false });
+    this.connections.push({ sentAt: null, generated: false, lostJustNow: false, cutOff: false });
     return this.connections.length - 1;
   }
 
@@ -113,6 +115,26 @@ export class ClientTally {
     }
     this.totals.errored++;
     this.totals.errors.ETIMEDOUT = (this.totals.errors.ETIMEDOUT ?? 0) + 1;
+  }
+
+  /**
+   * The client stopped for good. After the step's window autocannon's client destroys itself at
+   * its next request (the one it would write after a response, or after reconnecting when its
+   * socket ended, errored or timed out): a request still in flight then got no answer and is
+   * lost, and a timeout that follows moves it to the errors ({@link onTimeout}).
+   * Connections the driver cuts off at the end of the tail call {@link onCutOff} instead.
+   */
+  onDone(connection: number): void {
+    const state = this.state(connection);
+    if (state.cutOff) return;
+    state.lostJustNow = state.sentAt !== null;
+    if (state.lostJustNow) this.totals.lost++;
+    state.sentAt = null;
+  }
+
+  /** The driver gave up waiting for this connection's answer: its request stays `unfinished`. */
+  onCutOff(connection: number): void {
+    this.state(connection).cutOff = true;
   }
 
   /** Totals so far; requests still in flight count as `unfinished`, not as lost. */

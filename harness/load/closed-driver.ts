@@ -9,6 +9,12 @@
  *   as `lost` ({@link ClientTally});
  * - its timeout set above the gateway's, so the gateway's 504s reach us;
  * - goodput (2xx/s) kept apart from throughput (its req/s counts fast 502s).
+ *
+ * A step has a window and a tail. In the window every connection keeps one request in flight.
+ * When it ends, no connection sends again, and the step waits until each request still in flight
+ * is answered or fails: autocannon would otherwise destroy them, and a hung upstream's 504s,
+ * which come only after the gateway's timeout, would never be seen. The tail ends when every
+ * connection is done, or after the client's own timeout (plus a second), whichever is first.
  */
 import { performance } from 'node:perf_hooks';
 import type { EventEmitter } from 'node:events';
@@ -25,12 +31,19 @@ interface ParsedHeaders {
 }
 
 /**
- * autocannon stops only on its 1 s tick (lib/run.js tickInterval), so a step's length is a
- * whole number of seconds; shorter values are rounded up.
+ * The parts of autocannon's client (lib/httpClient.js) the driver steers: `_doRequest` destroys
+ * a client once `reqsMade >= responseMax`, which is how the window closes without cutting off
+ * requests in flight. Its typings list only some of the events and none of these fields.
  */
-export function autocannonDurationSeconds(durationMs: number): number {
-  return Math.max(1, Math.ceil(durationMs / 1000));
+interface AutocannonClient extends EventEmitter {
+  reqsMade: number;
+  responseMax: number | undefined;
+  destroyed: boolean;
+  destroy(): void;
 }
+
+/** Slack over the client timeout before the tail gives up on a connection. */
+const TAIL_SLACK_MS = 1000;
 
 /** The closed-loop driver. */
 export function createClosedDriver(): Driver {
@@ -41,53 +54,91 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
   const ok = new LatencyRecorder();
   const failed = new LatencyRecorder();
   const tally = new ClientTally({ ok, failed }, () => performance.now());
+  const clients: AutocannonClient[] = [];
   const monitor = startGeneratorMonitor();
   const startedAt = performance.now();
+  let windowEndedAt: number | null = null;
+  let running = 0;
+  let startError: Error | undefined;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  // autocannon.Client is an EventEmitter; its typings list only some of the events we use.
-  const setupClient = (client: EventEmitter): void => {
+  const setupClient = (client: AutocannonClient): void => {
     const id = tally.addConnection();
+    clients.push(client);
+    running++;
     client.on('request', () => tally.onRequest(id));
     client.on('headers', (info: ParsedHeaders) => tally.onHeaders(id, info.headers));
     client.on('response', (statusCode: number) => tally.onResponse(id, statusCode));
     client.on('connError', (error: NodeJS.ErrnoException) => tally.onError(id, error.code ?? 'UNKNOWN'));
     client.on('timeout', () => tally.onTimeout(id));
-  };
-
-  const options: autocannon.Options = {
-    url: new URL(request.path, request.url).toString(),
-    connections: request.offered,
-    duration: autocannonDurationSeconds(request.durationMs),
-    method: request.method,
-    ...(request.body === undefined ? {} : { body: request.body }),
-    pipelining: 1,
-    timeout: Math.ceil(request.clientTimeoutMs / 1000),
-    setupClient,
-  };
-  let instance: autocannon.Instance | undefined;
-  const onAbort = (): void => instance?.stop();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      // The callback form returns the instance (an EventEmitter with `stop()`); the promise
-      // form's type hides it.
-      instance = autocannon(options, (error: unknown) => {
-        if (error instanceof Error) reject(error);
-        else if (error) reject(new Error(`autocannon failed: ${JSON.stringify(error)}`));
-        else resolve();
-      });
-      if (request.signal?.aborted) instance.stop();
-      else request.signal?.addEventListener('abort', onAbort, { once: true });
+    client.on('done', () => {
+      tally.onDone(id);
+      if (--running === 0 && windowEndedAt !== null) finish();
     });
-  } finally {
-    request.signal?.removeEventListener('abort', onAbort);
-  }
+  };
 
-  const durationMs = performance.now() - startedAt;
+  // autocannon ends a run only on its 1 s tick; the window and tail are timed here instead, so
+  // its own duration only has to outlast them.
+  const tailLimitMs = request.clientTimeoutMs + TAIL_SLACK_MS;
+  const instance = autocannon(
+    {
+      url: new URL(request.path, request.url).toString(),
+      connections: request.offered,
+      duration: Math.ceil((request.durationMs + tailLimitMs) / 1000) + 1,
+      method: request.method,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      pipelining: 1,
+      timeout: Math.ceil(request.clientTimeoutMs / 1000),
+      setupClient: setupClient as unknown as (client: autocannon.Client) => void,
+    },
+    // Errors of a started run reach the clients' events; only a run that could not start (bad
+    // options) reports here, and then no client exists.
+    (error: unknown) => {
+      if (error && clients.length === 0) {
+        startError = error instanceof Error ? error : new Error(`autocannon could not start: ${JSON.stringify(error)}`);
+        finish();
+      }
+    },
+  );
+
+  const closeWindow = (): void => {
+    if (windowEndedAt !== null) return;
+    windowEndedAt = performance.now();
+    for (const client of clients) client.responseMax = client.reqsMade;
+    if (running === 0) finish();
+  };
+  const cutOff = (): void => {
+    closeWindow();
+    clients.forEach((client, id) => {
+      if (client.destroyed) return;
+      tally.onCutOff(id);
+      client.destroy();
+    });
+    finish();
+  };
+  const windowTimer = setTimeout(closeWindow, request.durationMs);
+  const tailTimer = setTimeout(cutOff, request.durationMs + tailLimitMs);
+  request.signal?.addEventListener('abort', cutOff, { once: true });
+  if (request.signal?.aborted) cutOff();
+  await finished;
+  clearTimeout(windowTimer);
+  clearTimeout(tailTimer);
+  request.signal?.removeEventListener('abort', cutOff);
+  if (startError !== undefined) {
+    monitor.stop();
+    throw startError;
+  }
+  // Every client is done; this only stops autocannon's own timers (it ends at its next tick).
+  instance.stop();
+
+  const endedAt = performance.now();
+  const windowEnd = windowEndedAt ?? endedAt;
   const generator = monitor.stop();
-  const totals = tally.result();
   const observation: StepObservation = {
-    durationMs: Math.round(durationMs),
-    ...totals,
+    durationMs: Math.round(windowEnd - startedAt),
+    tailMs: Math.round(endedAt - windowEnd),
+    ...tally.result(),
     late: 0,
     latencyMs: { ok: ok.summary(), failed: failed.summary() },
     generator,

@@ -22,7 +22,10 @@ export interface StepRequest {
 
 /** What the client saw during one step. Counts follow `StepResult` in `report/schema.ts`. */
 export interface StepObservation {
+  /** The sending window, in ms. */
   durationMs: number;
+  /** The wait for in-flight answers after the window, in ms. */
+  tailMs: number;
   sent: number;
   completed: number;
   errored: number;

@@ -38,10 +38,11 @@ export interface MeasureContext {
 /** How often the drain polls the fixtures' counters. */
 const DRAIN_POLL_MS = 20;
 
-/** A judged step, and the upstream's mean service time measured so far (for the theory). */
+/** A judged step, and the service the upstream gave during it (for the theory's S). */
 export interface MeasuredStep {
   step: StepResult;
-  serviceMsMeasured: number | null;
+  /** Requests the upstream served during the step, and their total service time in ms. */
+  service: { served: number; totalMs: number };
 }
 
 /** Runs one step at `offered` and returns its judged result. */
@@ -59,6 +60,8 @@ export async function measureStep(context: MeasureContext, index: number, offere
     clientTimeoutMs: scenario.load.clientTimeoutMs,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
   });
+  // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
+  const interrupted = context.signal?.aborted === true ? `interrupted after ${observation.durationMs} ms of its ${scenario.load.stepMs} ms window` : null;
   const drain = await drainFixtures(fixtures, drainTimeoutMs(scenario));
   const step = judge(context, index, offered, observation, {
     causes: diffCounts(drain.gateway.causes, gatewayBefore.causes),
@@ -66,8 +69,15 @@ export async function measureStep(context: MeasureContext, index: number, offere
     upstreamPeakQueued: drain.peakUpstreamQueued,
     gatewayPeakQueued: drain.peakGatewayQueued,
     drainMs: drain.drainMs,
+    interrupted,
   });
-  return { step, serviceMsMeasured: drain.upstream.serviceMsMeasured };
+  return { step, service: serviceDuring(upstreamBefore, drain.upstream) };
+}
+
+/** The upstream's service over one step, from its cumulative count and mean before and after. */
+export function serviceDuring(before: UpstreamStats, after: UpstreamStats): MeasuredStep['service'] {
+  const total = (stats: UpstreamStats): number => (stats.serviceMsMeasured ?? 0) * stats.served;
+  return { served: after.served - before.served, totalMs: Math.max(0, total(after) - total(before)) };
 }
 
 /** The longest a drain may take: every timer the gateway and the client could still be waiting on. */
@@ -94,7 +104,9 @@ export async function drainFixtures(fixtures: StepFixtures, timeoutMs: number): 
     peakGatewayQueued = Math.max(peakGatewayQueued, gateway.peakQueued);
     peakUpstreamQueued = Math.max(peakUpstreamQueued, upstream.peakQueued);
     const drainMs = performance.now() - startedAt;
-    if (gateway.inFlight === 0 && upstream.inFlight === 0) {
+    // `dispatched`: upstream attempts the gateway is still settling (a client that went away
+    // leaves one being aborted); a hung request the upstream shed counts there, not upstream.
+    if (gateway.inFlight === 0 && gateway.dispatched === 0 && upstream.inFlight === 0) {
       return { gateway, upstream, peakGatewayQueued, peakUpstreamQueued, drainMs: Math.round(drainMs) };
     }
     if (drainMs > timeoutMs) {
@@ -114,6 +126,8 @@ interface FixtureDeltas {
   upstreamPeakQueued: number;
   gatewayPeakQueued: number;
   drainMs: number;
+  /** Why the step was cut short, or null. */
+  interrupted: string | null;
 }
 
 function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas): StepResult {
@@ -123,6 +137,7 @@ function judge(context: MeasureContext, index: number, offered: number, observat
     index,
     offered,
     durationMs: observation.durationMs,
+    tailMs: observation.tailMs,
     sent: observation.sent,
     completed: observation.completed,
     errored: observation.errored,
@@ -146,7 +161,7 @@ function judge(context: MeasureContext, index: number, offered: number, observat
       upstreamShed: deltas.upstreamShed,
     },
     drainMs: deltas.drainMs,
-    valid: health.valid,
-    invalidReason: health.invalidReason,
+    valid: health.valid && deltas.interrupted === null,
+    invalidReason: deltas.interrupted ?? health.invalidReason,
   };
 }

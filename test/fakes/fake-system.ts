@@ -66,6 +66,7 @@ export class FakeSystem {
     const saturated = this.options.saturatedAt?.includes(request.offered) ?? false;
     return {
       durationMs: request.durationMs,
+      tailMs: 0,
       sent: ok + failed + request.offered,
       completed: ok + failed,
       errored: 0,
@@ -86,6 +87,7 @@ export class FakeSystem {
   private gatewayStats(): GatewayStats {
     return {
       inFlight: 0,
+      dispatched: 0,
       queued: 0,
       peakQueued: 0,
       received: this.served + this.resets,

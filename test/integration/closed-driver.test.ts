@@ -43,6 +43,26 @@ describe('the closed-loop driver (autocannon against a local server)', function 
     assert.ok(observation.unfinished <= 4);
   });
 
+  it('waits after the window for the answers still in flight, so every request has an outcome', async () => {
+    // Requests arriving in the last 400 ms of the window are answered 700 ms later, in the tail.
+    const startedAt = Date.now();
+    const server = await startServer((_n, _req, res) => setTimeout(() => res.end('ok'), Date.now() - startedAt > 600 ? 700 : 5));
+    after(() => server.close());
+    const observation = await createClosedDriver().runStep(step(server.url, 3));
+    assert.equal(observation.unfinished, 0);
+    assert.equal(observation.completed, observation.sent);
+    assert.ok(observation.tailMs > 100, `tail ${observation.tailMs} ms`);
+    assert.equal(server.requests(), observation.sent, 'no request is sent after the window');
+  });
+
+  it('counts a request that the client times out on during the tail as an ETIMEDOUT error, not as lost', async () => {
+    const server = await startServer(() => undefined); // never answers
+    after(() => server.close());
+    const observation = await createClosedDriver().runStep({ ...step(server.url, 2), clientTimeoutMs: 2000 });
+    assert.deepEqual([observation.sent, observation.errored, observation.lost, observation.unfinished], [2, 2, 0, 0]);
+    assert.deepEqual(observation.errors, { ETIMEDOUT: 2 });
+  });
+
   it('keeps float latencies of successful requests in its own histogram', async () => {
     const server = await startServer((_n, _req, res) => setTimeout(() => res.end('ok'), 3));
     after(() => server.close());

@@ -42,27 +42,29 @@ describe('fixture processes', function () {
     assert.deepEqual(await waitUntilGone(pids, 5000), [], 'fixture processes outlived the harness');
   });
 
-  it('stop with the CLI on Ctrl-C, which writes the partial report and exits 130', async () => {
-    const out = path.join(await mkdtemp(path.join(tmpdir(), 'overload-sigint-')), 'run');
-    const cli = spawn(process.execPath, [here('../../harness/cli/bin.js'), 'run', 'overload', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-    after(() => cli.kill('SIGKILL'));
-    let stderr = '';
-    const firstStep = new Promise<void>((resolve) => {
-      cli.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('step 2:')) resolve();
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`stop with the CLI on ${signal}, which writes the partial report and exits ${exitCode}`, async () => {
+      const out = path.join(await mkdtemp(path.join(tmpdir(), `overload-${signal}-`)), 'run');
+      const cli = spawn(process.execPath, [here('../../harness/cli/bin.js'), 'run', 'overload', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      after(() => cli.kill('SIGKILL'));
+      let stderr = '';
+      const firstStep = new Promise<void>((resolve) => {
+        cli.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('step 2:')) resolve();
+        });
       });
+      await firstStep;
+      cli.kill(signal);
+      const [code] = (await once(cli, 'exit')) as [number | null];
+      assert.equal(code, exitCode, stderr);
+      const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { interrupted: boolean; steps: unknown[] };
+      assert.equal(report.interrupted, true);
+      assert.ok(report.steps.length >= 2);
+      assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.tmp')), []);
+      // The gateway's arguments name its error log in `out`: no process may still carry them.
+      const leftovers = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.includes(out));
+      assert.deepEqual(leftovers, []);
     });
-    await firstStep;
-    cli.kill('SIGINT');
-    const [code] = (await once(cli, 'exit')) as [number | null];
-    assert.equal(code, 130, stderr);
-    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { interrupted: boolean; steps: unknown[] };
-    assert.equal(report.interrupted, true);
-    assert.ok(report.steps.length >= 2);
-    assert.deepEqual((await readdir(out)).filter((name) => name.endsWith('.tmp')), []);
-    // The gateway's arguments name its error log in `out`: no process may still carry them.
-    const leftovers = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.includes(out));
-    assert.deepEqual(leftovers, []);
-  });
+  }
 });

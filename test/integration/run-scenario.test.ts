@@ -40,23 +40,28 @@ describe('the harness on real fixtures', function () {
   }
 
   it('with shed = close, explains the 502s as upstream_closed (a FIN before the response)', async () => {
-    const report = await run('overload-close', ['search.start=16']);
+    const report = await run('overload', ['upstream.shed=close', 'search.start=16']);
     assert.equal(report.onset?.value, 21);
     assert.equal(Object.keys(report.causes)[0], 'upstream_closed');
     assert.match(report.explanation.join(' '), /upstream_closed/);
   });
 
   it('with shed = hang, the gateway times out with 504 (upstream_timeout) and never answers 502', async () => {
-    const report = await run('overload-hang', ['search.start=16', 'caps.maxConnections=32']);
+    // The default gateway timeout (5 s) is longer than a step: the step's tail waits for the 504s.
+    const report = await run('overload', ['upstream.shed=hang', 'search.start=16', 'caps.maxConnections=32']);
     assert.equal(report.onset, null);
     assert.equal(total502(report), 0);
     assert.ok((report.causes.upstream_timeout ?? 0) > 0, JSON.stringify(report.causes));
     assert.match(report.explanation.join(' '), /No 502 up to 32 connections/);
     assert.match(report.explanation.join(' '), /504 \(upstream_timeout\)/);
+    const over = report.steps.find((step) => step.offered === 32);
+    assert.equal(over?.status['504'], 12, 'one 504 for each of the 12 connections beyond C + Q');
+    assert.equal(over?.unfinished, 0);
+    assert.deepEqual(report.expectations.map((expectation) => expectation.passed), [true]);
   });
 
   it('with shed = 503, the gateway passes the upstream’s 503s through and no 502 appears', async () => {
-    const report = await run('overload-503', ['search.start=16', 'caps.maxConnections=32']);
+    const report = await run('overload', ['upstream.shed=503', 'search.start=16', 'caps.maxConnections=32']);
     assert.equal(report.onset, null);
     assert.equal(total502(report), 0);
     assert.deepEqual(report.causes, {});

@@ -9,6 +9,7 @@ import {
 
 function observation(overrides: Partial<StepObservation> = {}): StepObservation {
   return {
+    tailMs: 0,
     durationMs: 2000,
     sent: 1000,
     completed: 990,

@@ -28,7 +28,7 @@ export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCod
 export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string {
   const { upstream: up, gateway: gw, load, search, caps } = scenario;
   const stepS = load.stepMs / 1000;
-  const theory = closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs });
+  const theory = closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections });
   const lines = [
     `scenario ${scenario.name}${scenario.description === '' ? '' : `: ${scenario.description}`}`,
     `upstream  C = ${up.workers} workers, S = ${up.serviceMs} ms ${up.serviceDistribution}, Q = ${up.queue}, shed = ${up.shed}`,

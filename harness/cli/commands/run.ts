@@ -45,7 +45,7 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
       const offSignal = io.onSignal((signal) => {
         if (stoppedBy !== null) return;
         stoppedBy = signal;
-        writeLine(io.stderr, `\n${signal} received: stopping the load, writing the partial report…`);
+        writeLine(io.stderr, `\n${signal} received: stopping the load, writing the partial report… (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once)`);
         controller.abort();
       });
       const events = new RunEvents();
