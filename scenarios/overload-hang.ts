@@ -3,8 +3,9 @@
  * breaks, so the gateway never answers 502: its timer fires and it answers 504 `upstream_timeout`
  * (research/gateway-502.md §0: "a 504 means a timer fired"). The criterion keeps nginx's [502] on
  * purpose, so no step fails and there is no onset: the report shows 504s where `overload` shows 502s.
- * A 500 ms upstream timeout makes the 504s appear within a step; a cap of 64 connections ends the
- * search (1, 2, 4, ..., 64) in seconds.
+ * A 500 ms upstream timeout makes each hung connection time out (and retry) several times per
+ * step, instead of once in the step's tail after the default 5 s; a cap of 64 connections ends
+ * the search (1, 2, 4, ..., 64) in seconds.
  */
 import { defineScenario } from '../harness/config/scenario.ts';
 

@@ -14,7 +14,7 @@ export interface LatencySink {
 }
 
 /** What every connection of a step added up to: the client's half of a `StepObservation`. */
-export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'errors'>;
+export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'errors' | 'window'>;
 
 /** The state of one connection: at most one request in flight. */
 interface ConnectionState {
@@ -34,7 +34,10 @@ interface ConnectionState {
  */
 export class ClientTally {
   private readonly connections: ConnectionState[] = [];
-  private readonly totals: Omit<TallyTotals, 'unfinished'> = {
+  /** Responses counted when the window closed, or null while it is open. */
+  private window: TallyTotals['window'] | null = null;
+  private ok = 0;
+  private readonly totals: Omit<TallyTotals, 'unfinished' | 'window'> = {
     sent: 0,
     completed: 0,
     errored: 0,
@@ -82,6 +85,7 @@ export class ClientTally {
     const state = this.state(connection);
     const key = String(statusCode);
     this.totals.completed++;
+    if (statusCode >= 200 && statusCode < 300) this.ok++;
     this.totals.status[key] = (this.totals.status[key] ?? 0) + 1;
     if (state.generated) this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
     if (state.sentAt !== null) {
@@ -137,6 +141,11 @@ export class ClientTally {
     this.state(connection).cutOff = true;
   }
 
+  /** The sending window ended: responses from now on belong to the tail. */
+  closeWindow(): void {
+    this.window ??= { completed: this.totals.completed, ok: this.ok };
+  }
+
   /** Totals so far; requests still in flight count as `unfinished`, not as lost. */
   result(): TallyTotals {
     const unfinished = this.connections.filter((state) => state.sentAt !== null).length;
@@ -146,6 +155,7 @@ export class ClientTally {
       gatewayGenerated: { ...this.totals.gatewayGenerated },
       errors: { ...this.totals.errors },
       unfinished,
+      window: this.window ?? { completed: this.totals.completed, ok: this.ok },
     };
   }
 

@@ -9,6 +9,10 @@
  *   as `lost` ({@link ClientTally});
  * - its timeout set above the gateway's, so the gateway's 504s reach us;
  * - goodput (2xx/s) kept apart from throughput (its req/s counts fast 502s).
+ * One pitfall stays: autocannon keeps a connection's HTTP parser across reconnects
+ * (lib/httpClient.js), so after a FIN in the middle of a body (`upstream_truncated`) the next
+ * response on that connection may be mis-parsed. Steps with truncations count those carefully
+ * only through the gateway's own cause counters.
  *
  * A step has a window and a tail. In the window every connection keeps one request in flight.
  * When it ends, no connection sends again, and the step waits until each request still in flight
@@ -105,6 +109,7 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
   const closeWindow = (): void => {
     if (windowEndedAt !== null) return;
     windowEndedAt = performance.now();
+    tally.closeWindow();
     for (const client of clients) client.responseMax = client.reqsMade;
     if (running === 0) finish();
   };

@@ -26,6 +26,12 @@ export interface StepObservation {
   durationMs: number;
   /** The wait for in-flight answers after the window, in ms. */
   tailMs: number;
+  /**
+   * Responses (any status, and 2xx) that arrived within the window. Rates use these: answers
+   * that came in the tail arrived while the load was winding down (a hung upstream's queue
+   * draining through the gateway made "goodput" read 609 req/s against a capacity of 400).
+   */
+  window: { completed: number; ok: number };
   sent: number;
   completed: number;
   errored: number;

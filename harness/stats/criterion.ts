@@ -14,9 +14,9 @@ export interface StepVerdict {
   failureRatio: number;
   /** failureRatio < criterion.failureRatio. */
   passed: boolean;
-  /** 2xx responses per second of the step. */
+  /** 2xx responses per second of the window (answers in the tail do not count). */
   goodputRps: number;
-  /** Completed responses (any status) per second of the step. */
+  /** Responses (any status) per second of the window. */
   achievedRps: number;
 }
 
@@ -34,13 +34,12 @@ export function judgeStep(observation: StepObservation, criterion: Pick<Criterio
   const finished = observation.sent - observation.unfinished;
   const failureRatio = finished > 0 ? failures / finished : 0;
   const seconds = observation.durationMs / 1000;
-  const ok = Object.entries(observation.status).reduce((sum, [status, count]) => (/^2\d\d$/.test(status) ? sum + count : sum), 0);
   return {
     failures,
     failureRatio,
     passed: failureRatio < criterion.failureRatio,
-    goodputRps: seconds > 0 ? ok / seconds : 0,
-    achievedRps: seconds > 0 ? observation.completed / seconds : 0,
+    goodputRps: seconds > 0 ? observation.window.ok / seconds : 0,
+    achievedRps: seconds > 0 ? observation.window.completed / seconds : 0,
   };
 }
 

@@ -67,6 +67,7 @@ export class FakeSystem {
     return {
       durationMs: request.durationMs,
       tailMs: 0,
+      window: { completed: ok + failed, ok },
       sent: ok + failed + request.offered,
       completed: ok + failed,
       errored: 0,

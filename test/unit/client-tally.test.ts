@@ -91,6 +91,21 @@ describe('the closed-loop client tally', () => {
     assert.equal(result.sent, result.completed + result.errored + result.lost + result.unfinished);
   });
 
+  it('counts every 2xx as ok, and keeps the window’s counts apart from the tail’s', () => {
+    const { tally } = setup();
+    const c = tally.addConnection();
+    for (const status of [200, 204, 304, 502]) {
+      tally.onRequest(c);
+      tally.onResponse(c, status);
+    }
+    tally.onRequest(c);
+    tally.closeWindow();
+    tally.onResponse(c, 200); // answered in the tail
+    const result = tally.result();
+    assert.deepEqual(result.window, { completed: 4, ok: 2 });
+    assert.equal(result.completed, 5);
+  });
+
   it('rejects an unknown connection', () => {
     const { tally } = setup();
     assert.throws(() => tally.onRequest(3), /unknown connection 3/);

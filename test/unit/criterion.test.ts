@@ -11,6 +11,7 @@ function observation(overrides: Partial<StepObservation> = {}): StepObservation 
   return {
     tailMs: 0,
     durationMs: 2000,
+    window: { completed: 990, ok: 900 },
     sent: 1000,
     completed: 990,
     errored: 6,
@@ -60,9 +61,9 @@ describe('judgeStep', () => {
     assert.equal(at(10), false);
   });
 
-  it('counts every 2xx status as goodput, and nothing else', () => {
-    const verdict = judgeStep(observation({ status: { '200': 100, '204': 100, '304': 50, '502': 10 } }), nginx);
-    assert.equal(verdict.goodputRps, 100);
+  it('takes its rates from the answers within the window, not from those of the tail', () => {
+    const verdict = judgeStep(observation({ tailMs: 5000, completed: 2000, status: { '200': 1900, '504': 100 }, window: { completed: 800, ok: 700 } }), nginx);
+    assert.deepEqual([verdict.goodputRps, verdict.achievedRps], [350, 400]);
   });
 });
 
