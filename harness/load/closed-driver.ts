@@ -145,7 +145,7 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
     tailMs: Math.round(endedAt - windowEnd),
     ...tally.result(),
     late: 0,
-    latencyMs: { ok: ok.summary(), failed: failed.summary() },
+    latencyMs: { ok: ok.summary(), failed: failed.summary(), fromIntended: null },
     generator,
   };
   ok.destroy();

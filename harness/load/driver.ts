@@ -2,7 +2,7 @@
  * The interface every load driver implements: run one step of load against a URL and return
  * what the client saw. Drivers never print and never decide pass/fail; the runner does.
  */
-import type { HttpMethod } from '../config/scenario.ts';
+import type { Arrivals, HttpMethod } from '../config/scenario.ts';
 import type { GeneratorHealth, LatencySummary } from '../report/schema.ts';
 
 export interface StepRequest {
@@ -10,7 +10,19 @@ export interface StepRequest {
   url: string;
   /** Connections (closed model) or req/s (open model). */
   offered: number;
+  /** The judged window, in ms. */
   durationMs: number;
+  /**
+   * Open model: load at the same rate before the window, not judged, so the window sees the
+   * system's steady state (DESIGN.md §4). 0 in the closed model.
+   */
+  warmupMs?: number;
+  /** Open model: how arrivals are spaced (`load.arrivals`). */
+  arrivals?: Arrivals;
+  /** Open model: seed of the Poisson arrival times of this step. */
+  seed?: number;
+  /** Open model: the most connections the generator may open (`caps.maxConnections`). */
+  maxConnections?: number;
   method: HttpMethod;
   path: string;
   body?: string;
@@ -44,11 +56,14 @@ export interface StepObservation {
   gatewayGenerated: Record<string, number>;
   /** Client-side errors by code. */
   errors: Record<string, number>;
-  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null };
+  /** Latency by outcome from the actual send; open model: also of every answer from its planned time. */
+  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null; fromIntended: LatencySummary | null };
   generator: GeneratorHealth;
 }
 
 export interface Driver {
   readonly model: 'closed' | 'open';
   runStep(request: StepRequest): Promise<StepObservation>;
+  /** Releases what the driver keeps between steps (the open model's connection pool). */
+  close?(): Promise<void>;
 }

@@ -40,7 +40,7 @@ const stepResult = z.object({
   errors: counts.describe('Client-side errors by code.'),
   causes: counts.describe('Gateway failures by cause code during the step.'),
   latencyMs: z
-    .object({ ok: latencySummary.nullable(), failed: latencySummary.nullable() })
+    .object({ ok: latencySummary.nullable(), failed: latencySummary.nullable(), fromIntended: latencySummary.nullable() })
     .describe('Latency percentiles in milliseconds (HDR histogram definition).'),
   generator: z.object({
     cpu: z.number(),

@@ -82,7 +82,12 @@ export interface StepResult {
   errors: Record<string, number>;
   /** Gateway failures by cause code during the step (and its drain). */
   causes: Record<string, number>;
-  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null };
+  /**
+   * Latency of 2xx and of other answers, from the actual send; in the open model also of every
+   * answer from its planned send time (`fromIntended`: free of coordinated omission; null in the
+   * closed model).
+   */
+  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null; fromIntended: LatencySummary | null };
   generator: GeneratorHealth;
   /** Deepest queues seen at the fixtures during the step. */
   fixtures: { upstreamPeakQueued: number; gatewayPeakQueued: number; upstreamShed: number } | null;

@@ -80,6 +80,7 @@ export class FakeSystem {
       latencyMs: {
         ok: { count: ok, p50: 10, p90: 12, p99: 15, max: 20 },
         failed: failed > 0 ? { count: failed, p50: 0.5, p90: 0.8, p99: 1.2, max: 3 } : null,
+        fromIntended: null,
       },
       generator: { cpu: saturated ? 0.99 : 0.2, eventLoopDelayP99Ms: saturated ? 120 : 1, eventLoopDelayMaxMs: saturated ? 300 : 5, sendLagP99Ms: null },
     };

@@ -21,7 +21,7 @@ function observation(overrides: Partial<StepObservation> = {}): StepObservation 
     status: { '200': 900, '502': 60, '503': 30 },
     gatewayGenerated: { '502': 60 },
     errors: { ECONNRESET: 6 },
-    latencyMs: { ok: null, failed: null },
+    latencyMs: { ok: null, failed: null, fromIntended: null },
     generator: { cpu: 0.3, eventLoopDelayP99Ms: 12, eventLoopDelayMaxMs: 20, sendLagP99Ms: null },
     ...overrides,
   };

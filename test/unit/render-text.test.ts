@@ -169,7 +169,7 @@ describe('step line', () => {
     },
     {
       name: 'a step with no successful response leaves out the ok latency',
-      step: { ...step(9), latencyMs: { ok: null, failed: null }, failureRatio: 0.00004 },
+      step: { ...step(9), latencyMs: { ok: null, failed: null, fromIntended: null }, failureRatio: 0.00004 },
       unit: 'connections',
       line: 'step 10: 21 connections  sent 1,614  goodput 396/s  failure < 0.01 %  upstream_reset ×801',
     },
