@@ -13,11 +13,12 @@ import type { Benchmark, Check } from './benchmark.ts';
 import { defaultScenario } from './default-scenario.ts';
 import { driverAccounting } from './driver-accounting.ts';
 import { gatewayOverhead } from './gateway-overhead.ts';
+import { pacing } from './pacing.ts';
 import { serviceTime } from './service-time.ts';
 import { renderSummary, type BenchOutcome } from './table.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [serviceTime, gatewayOverhead, driverAccounting, defaultScenario];
+export const BENCHMARKS: readonly Benchmark[] = [serviceTime, gatewayOverhead, driverAccounting, pacing, defaultScenario];
 
 /** How long the process may linger after the summary (an unclosed handle) before it exits anyway. */
 const EXIT_GRACE_MS = 5000;

@@ -1,0 +1,102 @@
+/**
+ * When the open-loop driver sends each request of a step (DESIGN.md §3 "Open loop"), planned
+ * before the first one leaves: the pacer then only has to keep the schedule, whatever the answers
+ * do. Pure: the same input (and seed) gives the same times on every machine.
+ *
+ * Uniform, 10 req/s over 2 s (test/unit/arrivals.test.ts, "spaces uniform arrivals…"):
+ * ```
+ *  ↓    ↓    ↓    ↓    ↓         ↓    ↓          20 arrivals: 0, 100, …, 1900 ms
+ *  ┼────┼────┼────┼────┼── … ────┼────┼────┤
+ *  0   100  200  300  400       1800 1900 2000 ms (excluded: the next step's first arrival)
+ * ```
+ * Poisson: the gaps are independent exponential draws of mean 1/λ, so the count in a window is
+ * Poisson-distributed around λT (its spread is what the M/M/c/K prediction assumes).
+ */
+import type { Arrivals } from '../config/scenario.ts';
+import { exponential, seededRandom } from '../../fixtures/common/random.ts';
+
+/** The stream of the scenario seed the arrival gaps draw from (fixtures/common/random.ts). */
+export const ARRIVALS_STREAM = 'pacer.arrivals';
+
+export interface ArrivalPlanInput {
+  /** λ, arrivals per second; above 0. */
+  rateRps: number;
+  /** T, the span to plan, in ms; 0 or more. Every arrival is planned strictly before it. */
+  durationMs: number;
+  arrivals: Arrivals;
+  /** Seed of the Poisson gaps (ignored by `uniform`). */
+  seed: number;
+}
+
+/**
+ * Planned send offsets, in ms from the start of the span, ascending, each in [0, T).
+ *
+ * - `uniform`: tᵢ = i · 1000/λ for every i with tᵢ < T, so exactly ⌈λT⌉ arrivals (T in s),
+ *   the first at 0. A span of a whole number of gaps holds exactly λT of them, and consecutive
+ *   spans planned this way tile with no gap or overlap. (Whole-number products are guarded
+ *   against floating error: 0.3 s at 10 req/s gives 3 arrivals, not 4.)
+ * - `poisson`: t₁ = g₁, tₖ = tₖ₋₁ + gₖ with gₖ = −ln(1 − U)/λ (inverse CDF of the exponential
+ *   distribution), U from the seeded stream {@link ARRIVALS_STREAM}: its own stream, so the
+ *   arrival gaps never share draws with the upstream's service times. The first arrival is one
+ *   gap after the start, as in a Poisson process started at 0.
+ *
+ * @throws RangeError naming the input, its bad value and the fix.
+ */
+export function planArrivals(input: ArrivalPlanInput): Float64Array {
+  const { rateRps, durationMs, arrivals, seed } = input;
+  if (!(Number.isFinite(rateRps) && rateRps > 0)) {
+    throw new RangeError(`planArrivals: rateRps must be a finite number of requests per second above 0 (got ${rateRps}); pass the step's offered load`);
+  }
+  if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
+    throw new RangeError(`planArrivals: durationMs must be a finite number of ms, 0 or more (got ${durationMs}); pass the warm-up plus the window`);
+  }
+  switch (arrivals) {
+    case 'uniform':
+      return uniform(rateRps, durationMs);
+    case 'poisson':
+      if (!Number.isInteger(seed)) {
+        throw new RangeError(`planArrivals: seed must be an integer (got ${seed}); pass the scenario's seed`);
+      }
+      return poisson(rateRps, durationMs, seed);
+  }
+}
+
+/** The number of uniform arrivals in a span: ⌈λT⌉, with λT rounded to 1e-9 first. */
+export function uniformCount(rateRps: number, durationMs: number): number {
+  // Rounded so that a product that is a whole number up to floating error (0.3 s · 10 req/s =
+  // 3.0000000000000004) is taken as that whole number, not as one more arrival.
+  const expected = Math.round(((rateRps * durationMs) / 1000) * 1e9) / 1e9;
+  return Math.ceil(expected);
+}
+
+function uniform(rateRps: number, durationMs: number): Float64Array {
+  const count = uniformCount(rateRps, durationMs);
+  const gapMs = 1000 / rateRps;
+  const times = new Float64Array(count);
+  // i · gap rather than a running sum: no accumulated rounding over thousands of arrivals.
+  for (let i = 0; i < count; i++) times[i] = i * gapMs;
+  return times;
+}
+
+function poisson(rateRps: number, durationMs: number, seed: number): Float64Array {
+  const random = seededRandom(seed, ARRIVALS_STREAM);
+  const meanGapMs = 1000 / rateRps;
+  const times: number[] = [];
+  for (let t = exponential(random, meanGapMs); t < durationMs; t += exponential(random, meanGapMs)) times.push(t);
+  return Float64Array.from(times);
+}
+
+/**
+ * The index of the first planned time at or after `ms` (times.length when none is): with a plan
+ * over warm-up + window, `firstAtOrAfter(plan, warmupMs)` is the first judged arrival.
+ */
+export function firstAtOrAfter(times: Float64Array, ms: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((times[mid] ?? Infinity) < ms) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,0 +1,163 @@
+/**
+ * Open-loop load on undici (DESIGN.md §3 "Open loop", issue 3): arrival times are planned per
+ * step (arrivals.ts: uniform, or Poisson with a seed), and each request is sent at its planned
+ * time whatever the earlier ones are doing, so a slow gateway cannot slow the offered load down
+ * (coordinated omission). Not autocannon's `overallRate`: it sends each connection's quota in a
+ * burst at the start of every second (75 % 502s at 100 req/s against a capacity of 400).
+ *
+ * A step is a warm-up at the same rate (`warmupMs`: sent, answered, not judged; it also absorbs a
+ * cold pool's ~30 ms of send lag in its first half second), the judged window (`durationMs`), and
+ * a tail that waits for every request still in flight, up to `clientTimeoutMs` + 1 s, after which
+ * what is left is aborted and counted `unfinished`. The judged counts cover the arrivals PLANNED
+ * in the window, whenever they are answered; `window` counts the answers that came while it was
+ * open (arrival-tally.ts).
+ *
+ * Per request: the status (and whether the gateway generated it: `x-overload-cause`), or the
+ * error code undici reports (`ECONNRESET`, `UND_ERR_SOCKET`, `ECONNREFUSED`,
+ * `UND_ERR_HEADERS_TIMEOUT`, …). undici reports a connection closed before the response as
+ * `UND_ERR_SOCKET`, so nothing is ever `lost` here. Latency is measured from the actual send
+ * (undici's `onRequestStart`) into `ok` / `failed`, and from the planned time into `fromIntended`.
+ * The send lag (actual − planned) of the window's arrivals gives `generator.sendLagP99Ms`, and
+ * `late` counts those more than LATE_THRESHOLD_MS behind (arrival-tally.ts), including arrivals
+ * that waited in undici's queue because every connection under `maxConnections` was busy.
+ *
+ * The pool is kept between steps (warm connections), and replaced only when the origin, the
+ * connection cap or the client timeout changes, or after a step had to abort requests.
+ */
+import { Pool } from 'undici';
+import { DEFAULTS } from '../config/defaults.ts';
+import type { LatencySummary } from '../report/schema.ts';
+import { LatencyRecorder } from '../stats/histogram.ts';
+import { firstAtOrAfter, planArrivals } from './arrivals.ts';
+import type { Driver, StepObservation, StepRequest } from './driver.ts';
+import { PacedStep } from './paced-step.ts';
+
+/** Slack over the client timeout before the tail gives up on the requests in flight. */
+const TAIL_SLACK_MS = 1000;
+
+/** How well the step kept its schedule (beyond what `StepObservation` carries). */
+export interface PacingDetail {
+  /** Arrivals planned in the window (all sent unless the step was aborted). */
+  planned: number;
+  /** Requests of any phase written while the window was open: sends per window, from actual send times. */
+  sentInWindow: number;
+  /** Send lag (actual write − planned time) of the window's arrivals, ms. */
+  sendLagMs: LatencySummary | null;
+  /**
+   * The send loop's own lag (handed to undici − planned time), ms. A send lag far above it is
+   * time spent waiting for a free connection: every one under `maxConnections` was busy.
+   */
+  dispatchLagMs: LatencySummary | null;
+  /** Connections the pool had open when the step ended (it opens more whenever all are busy). */
+  connections: number;
+}
+
+/** An open-model observation, with the pacing detail the bench and tests read. */
+export interface PacedObservation extends StepObservation {
+  pacing: PacingDetail;
+}
+
+/** The open-loop driver: one undici Pool kept warm between steps; `close()` releases it. */
+export interface OpenDriver extends Driver {
+  readonly model: 'open';
+  runStep(request: StepRequest): Promise<PacedObservation>;
+  close(): Promise<void>;
+}
+
+/** A new open-loop driver (its pool is created on its first step). */
+export function createOpenDriver(): OpenDriver {
+  let pool: Pool | null = null;
+  let poolKey = '';
+  let running = false;
+
+  const poolFor = async (origin: string, connections: number, timeoutMs: number): Promise<Pool> => {
+    const key = `${origin} ${connections} ${timeoutMs}`;
+    if (pool !== null && key === poolKey) return pool;
+    await pool?.close();
+    poolKey = key;
+    pool = new Pool(origin, {
+      connections,
+      // One request per connection at a time, as a browser or a proxy's pool does.
+      pipelining: 1,
+      // undici's timers tick every ~0.5 s (lib/util/timers.js): coarse, but the client timeout is
+      // only there to end requests the gateway never answers, and sits well above its timeouts.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return pool;
+  };
+
+  return {
+    model: 'open',
+    async runStep(request) {
+      if (running) throw new Error('the open-loop driver runs one step at a time; await the previous runStep first');
+      running = true;
+      try {
+        const target = new URL(request.path, request.url);
+        const dispatcher = await poolFor(target.origin, request.maxConnections ?? DEFAULTS.caps.maxConnections, request.clientTimeoutMs);
+        const observation = await runPacedStep(dispatcher, target, request);
+        if (observation.cutOff) {
+          // Requests aborted mid-flight (or still queued in undici) are dropped with the pool.
+          await dispatcher.destroy();
+          pool = null;
+        }
+        return observation.result;
+      } finally {
+        running = false;
+      }
+    },
+    async close() {
+      const closing = pool;
+      pool = null;
+      await closing?.close();
+    },
+  };
+}
+
+async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest): Promise<{ result: PacedObservation; cutOff: boolean }> {
+  const warmupMs = request.warmupMs ?? 0;
+  const windowEndMs = warmupMs + request.durationMs;
+  const times = planArrivals({ rateRps: request.offered, durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed });
+  const sinks = {
+    ok: new LatencyRecorder(),
+    failed: new LatencyRecorder(),
+    fromIntended: new LatencyRecorder(),
+    sendLag: new LatencyRecorder(),
+    dispatchLag: new LatencyRecorder(),
+  };
+  const step = new PacedStep(
+    dispatcher,
+    {
+      times,
+      windowStartMs: warmupMs,
+      windowEndMs,
+      tailLimitMs: request.clientTimeoutMs + TAIL_SLACK_MS,
+      request: {
+        method: request.method,
+        path: `${target.pathname}${target.search}`,
+        // A Buffer once, rather than a string undici would convert for every request.
+        ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
+      },
+    },
+    sinks,
+  );
+  const ended = await step.run(request.signal);
+  const { sentInWindow, ...totals } = step.tally.result();
+  const sendLagMs = sinks.sendLag.summary();
+  const result: PacedObservation = {
+    durationMs: Math.max(0, Math.round(ended.windowClosedMs - warmupMs)),
+    tailMs: Math.round(ended.endedMs - ended.windowClosedMs),
+    ...totals,
+    latencyMs: { ok: sinks.ok.summary(), failed: sinks.failed.summary(), fromIntended: sinks.fromIntended.summary() },
+    generator: { ...ended.generator, sendLagP99Ms: sendLagMs?.p99 ?? null },
+    pacing: {
+      planned: firstAtOrAfter(times, windowEndMs) - firstAtOrAfter(times, warmupMs),
+      sentInWindow,
+      sendLagMs,
+      dispatchLagMs: sinks.dispatchLag.summary(),
+      connections: dispatcher.stats.connected,
+    },
+  };
+  for (const sink of Object.values(sinks)) sink.destroy();
+  return { result, cutOff: ended.cutOff };
+}
