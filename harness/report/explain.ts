@@ -41,9 +41,27 @@ export interface ExplainInput {
   /** Responses by status over the run, as the client saw them. */
   status: Readonly<Record<string, number>>;
   theory: Theory | null;
-  steps: readonly Pick<StepResult, 'offered' | 'status' | 'valid'>[];
+  steps: readonly ExplainedStep[];
   /** The criterion, where `onset` (which carries it) is null; the statuses default to [502]. */
   criterion?: CriterionLike;
+}
+
+/** What the explanation reads of a step; the prediction fields are optional for brevity in tests. */
+export type ExplainedStep = Pick<StepResult, 'offered' | 'status' | 'valid'> & Partial<Pick<StepResult, 'failureRatio' | 'predictedFailureRatio' | 'sent' | 'unfinished'>>;
+
+/**
+ * Whether a step's measured failure ratio agrees with the predicted one: within 2 percentage
+ * points, or within three standard deviations of the binomial noise of n = sent − unfinished
+ * judged requests, √(p(1 − p)/n) at the predicted p, whichever is wider (issue 3's tolerance,
+ * with 3σ so that a run of a dozen steps rarely cries wolf). Null where there is no prediction.
+ */
+export function stepAgreement(step: ExplainedStep): { agrees: boolean; tolerance: number } | null {
+  const predicted = step.predictedFailureRatio;
+  const measured = step.failureRatio;
+  if (predicted === null || predicted === undefined || measured === undefined || !step.valid) return null;
+  const n = Math.max(1, (step.sent ?? 0) - (step.unfinished ?? 0));
+  const tolerance = Math.max(0.02, 3 * Math.sqrt((predicted * (1 - predicted)) / n));
+  return { agrees: Math.abs(measured - predicted) <= tolerance, tolerance };
 }
 
 /** The part of the failure criterion the explanation quotes. */
@@ -57,12 +75,28 @@ export function explain(input: ExplainInput): string[] {
   if (input.steps.length === 0) return ['No step was measured.', ...(input.onsetNote === null ? [] : [input.onsetNote])];
   const sentences = input.onset === null ? noOnsetSentences(input) : onsetSentences(input, input.onset.value);
   sentences.push(...causeSentences(input.causes));
+  sentences.push(...disagreementSentences(input));
   const invalid = input.steps.filter((step) => !step.valid);
   const firstInvalid = invalid[0];
   if (firstInvalid !== undefined) {
     sentences.push(`${invalid.length} of ${input.steps.length} steps were invalid and not judged: the load generator, not the gateway, was the bottleneck (first at ${formatLoad(firstInvalid.offered, input.unit)}).`);
   }
   return sentences;
+}
+
+/** One sentence naming the steps whose failure ratio disagrees with theory beyond the noise. */
+function disagreementSentences(input: ExplainInput): string[] {
+  const off = input.steps.flatMap((step) => {
+    const agreement = stepAgreement(step);
+    return agreement === null || agreement.agrees ? [] : [{ step, tolerance: agreement.tolerance }];
+  });
+  if (off.length === 0) return [];
+  const listed = off.slice(0, 3).map(({ step, tolerance }) => {
+    return `at ${formatLoad(step.offered, input.unit)} ${formatPercent(step.failureRatio ?? 0)} measured, ${formatPercent(step.predictedFailureRatio ?? 0)} predicted (noise ±${formatPercent(tolerance)})`;
+  });
+  const more = off.length > 3 ? `, and ${off.length - 3} more` : '';
+  const count = off.length === 1 ? 'one step' : `${off.length} steps`;
+  return [`The measured failure ratio disagrees with theory beyond the noise at ${count}: ${listed.join('; ')}${more}.`];
 }
 
 function onsetSentences(input: ExplainInput, value: number): string[] {

@@ -49,7 +49,7 @@ const stepResult = z.object({
     sendLagP99Ms: z.number().nullable(),
   }),
   fixtures: z
-    .object({ upstreamPeakQueued: z.number(), gatewayPeakQueued: z.number(), upstreamShed: z.number() })
+    .object({ upstreamPeakQueued: z.number(), gatewayPeakQueued: z.number(), upstreamShed: z.number(), upstreamServiceMs: z.number().nullable() })
     .nullable(),
   drainMs: z.number(),
   valid: z.boolean().describe('False when the generator was the bottleneck; such a step is never the onset.'),

@@ -90,7 +90,13 @@ export interface StepResult {
   latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null; fromIntended: LatencySummary | null };
   generator: GeneratorHealth;
   /** Deepest queues seen at the fixtures during the step. */
-  fixtures: { upstreamPeakQueued: number; gatewayPeakQueued: number; upstreamShed: number } | null;
+  fixtures: {
+    upstreamPeakQueued: number;
+    gatewayPeakQueued: number;
+    upstreamShed: number;
+    /** Mean service time the upstream gave the requests it served during the step (and its drain), ms. */
+    upstreamServiceMs: number | null;
+  } | null;
   /** Time it took the fixtures to report nothing in flight after the step. */
   drainMs: number;
   /** False when the generator was the bottleneck; such a step is never taken as the onset. */

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../config/scenario.ts';
-import type { Driver, StepObservation } from '../load/driver.ts';
+import type { Driver, StepObservation, StepRequest } from '../load/driver.ts';
 import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
 import type { StepResult } from '../report/schema.ts';
 import { diffCounts } from '../stats/counts.ts';
@@ -31,8 +31,11 @@ export interface MeasureContext {
   fixtures: StepFixtures;
   scenario: Scenario;
   signal?: AbortSignal;
-  /** Predicted failure ratio at an offered load, where theory has one. */
-  predict?: (offered: number) => number | null;
+  /**
+   * Predicted failure ratio at an offered load, where theory has one, given the mean service time
+   * the upstream gave during the step (null when it served nothing).
+   */
+  predict?: (offered: number, serviceMs: number | null) => number | null;
 }
 
 /** How often the drain polls the fixtures' counters. */
@@ -46,7 +49,7 @@ export interface MeasuredStep {
 }
 
 /** Runs one step at `offered` and returns its judged result. */
-export async function measureStep(context: MeasureContext, index: number, offered: number): Promise<MeasuredStep> {
+export async function measureStep(context: MeasureContext, index: number, offered: number, shape: Partial<StepRequest> = {}): Promise<MeasuredStep> {
   const { driver, fixtures, scenario } = context;
   // Reading the counters before the step also restarts their `peak*` fields.
   const [gatewayBefore, upstreamBefore] = await Promise.all([fixtures.gateway.stats(), fixtures.upstream.stats()]);
@@ -59,19 +62,22 @@ export async function measureStep(context: MeasureContext, index: number, offere
     ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
     clientTimeoutMs: scenario.load.clientTimeoutMs,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
+    ...shape,
   });
   // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
   const interrupted = context.signal?.aborted === true ? `interrupted after ${observation.durationMs} ms of its ${scenario.load.stepMs} ms window` : null;
   const drain = await drainFixtures(fixtures, drainTimeoutMs(scenario));
+  const service = serviceDuring(upstreamBefore, drain.upstream);
   const step = judge(context, index, offered, observation, {
     causes: diffCounts(drain.gateway.causes, gatewayBefore.causes),
+    upstreamServiceMs: service.served > 0 ? service.totalMs / service.served : null,
     upstreamShed: drain.upstream.shed - upstreamBefore.shed,
     upstreamPeakQueued: drain.peakUpstreamQueued,
     gatewayPeakQueued: drain.peakGatewayQueued,
     drainMs: drain.drainMs,
     interrupted,
   });
-  return { step, service: serviceDuring(upstreamBefore, drain.upstream) };
+  return { step, service };
 }
 
 /** The upstream's service over one step, from its cumulative count and mean before and after. */
@@ -123,6 +129,7 @@ export async function drainFixtures(fixtures: StepFixtures, timeoutMs: number): 
 interface FixtureDeltas {
   causes: Record<string, number>;
   upstreamShed: number;
+  upstreamServiceMs: number | null;
   upstreamPeakQueued: number;
   gatewayPeakQueued: number;
   drainMs: number;
@@ -149,7 +156,7 @@ function judge(context: MeasureContext, index: number, offered: number, observat
     failures: verdict.failures,
     failureRatio: verdict.failureRatio,
     passed: verdict.passed,
-    predictedFailureRatio: context.predict?.(offered) ?? null,
+    predictedFailureRatio: context.predict?.(offered, deltas.upstreamServiceMs) ?? null,
     status: observation.status,
     errors: observation.errors,
     causes: deltas.causes,
@@ -159,6 +166,7 @@ function judge(context: MeasureContext, index: number, offered: number, observat
       upstreamPeakQueued: deltas.upstreamPeakQueued,
       gatewayPeakQueued: deltas.gatewayPeakQueued,
       upstreamShed: deltas.upstreamShed,
+      upstreamServiceMs: deltas.upstreamServiceMs,
     },
     drainMs: deltas.drainMs,
     valid: health.valid && deltas.interrupted === null,

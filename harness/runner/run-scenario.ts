@@ -4,17 +4,18 @@
  * (STYLE.md, example 2); the CLI decides what the user sees.
  */
 import type { Scenario } from '../config/scenario.ts';
-import type { Driver } from '../load/driver.ts';
-import { createClosedDriver } from '../load/closed-driver.ts';
-import { planRamp, shouldStopRamp } from '../load/plan.ts';
-import { searchOnset } from '../load/search.ts';
-import { buildReport, describeEnvironment } from '../report/build.ts';
-import type { Onset, Report, StepResult, Theory, Trial } from '../report/schema.ts';
-import { closedLoopTheory, predictedClosedFailure } from '../stats/theory.ts';
-import { OverloadError } from '../errors.ts';
+import type { Driver, StepRequest } from '../load/driver.ts';
+import { createDriver } from '../load/drivers.ts';
+import { warmupMs } from '../load/warmup.ts';
+import { formatLoad } from '../format.ts';
+import { buildReport, capacity, describeEnvironment } from '../report/build.ts';
+import type { Report, StepResult, Theory, Trial } from '../report/schema.ts';
 import type { RunEventListener } from './events.ts';
-import { childProcessLauncher, type FixtureLauncher, type LaunchedFixtures } from './launch.ts';
-import { measureStep, type MeasuredStep } from './measure-step.ts';
+import { childProcessLauncher, type FixtureLauncher } from './launch.ts';
+import { measureStep } from './measure-step.ts';
+import { RunBudget } from './budget.ts';
+import { plannedSteps, runRamp, runSearch, unitOf } from './plans.ts';
+import { TheoryTracker } from './theory-tracker.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 export interface RunOptions {
@@ -37,23 +38,18 @@ export interface RunOptions {
 /** Runs the scenario and returns its final report. */
 export async function runScenario(options: RunOptions): Promise<Report> {
   const { scenario } = options;
-  if (scenario.model !== 'closed') {
-    throw new OverloadError('USAGE', `model "${scenario.model}" is not available in this version`, {
-      hint: 'run the closed model (connections): --model closed, or model: "closed" in the scenario',
-    });
-  }
-  const driver = options.driver ?? createClosedDriver();
+  const unit = unitOf(scenario);
   const launcher = options.launcher ?? childProcessLauncher;
   const emit: RunEventListener = options.onEvent ?? (() => undefined);
   const createdAt = (options.now ?? (() => new Date()))();
   const environment = describeEnvironment();
-  const budget = new RunBudget(scenario, options.signal);
+  const budget = new RunBudget(scenario.caps, options.signal);
 
   const trials: Trial[] = [];
   /** Each trial's note on its onset (why none was found, or how the ramp brackets it). */
   const notes: (string | null)[] = [];
-  const service = new ServiceTime(scenario);
-  let theory: Theory = service.theory();
+  const tracker = new TheoryTracker(scenario);
+  let theory: Theory = tracker.theory();
   let interrupted = false;
   // The report's note: that of the first trial without an onset (the onset is null only when
   // most trials found none, and then such a trial exists).
@@ -75,18 +71,22 @@ export async function runScenario(options: RunOptions): Promise<Report> {
         seed: trial.seed,
         ...(options.errorLogPath === undefined ? {} : { errorLogPath: options.errorLogPath }),
       });
+      // One driver per trial: the open model's connection pool belongs to one gateway.
+      const driver = options.driver ?? createDriver(scenario.model);
       try {
         emit({ type: 'fixtures-ready', gatewayUrl: fixtures.gatewayUrl, upstreamUrl: fixtures.upstreamUrl });
         emit({ type: 'trial-start', trial: index, trials: options.repeat, plannedSteps: plannedSteps(scenario, options.plan) });
         const measure = async (offered: number): Promise<StepResult> => {
           const stepIndex = trial.steps.length;
-          emit({ type: 'step-start', trial: index, index: stepIndex, offered, unit: 'connections', durationMs: scenario.load.stepMs });
-          const measured = await measureStep(stepContext(fixtures, driver, scenario, budget.signal, () => theory), stepIndex, offered);
-          service.add(measured);
-          theory = service.theory();
+          const shape = stepShape(scenario, offered, trial, theory);
+          emit({ type: 'step-start', trial: index, index: stepIndex, offered, unit, durationMs: scenario.load.stepMs + (shape.warmupMs ?? 0) });
+          const context = { driver, fixtures, scenario, signal: budget.signal, predict: (load: number, serviceMs: number | null) => tracker.predict(load, serviceMs) };
+          const measured = await measureStep(context, stepIndex, offered, shape);
+          tracker.add(measured);
+          theory = tracker.theory();
           trial.steps.push(measured.step);
           if (!measured.step.valid && !budget.signal.aborted) {
-            emit({ type: 'notice', message: `the step at ${offered} connections is not judged: ${measured.step.invalidReason ?? 'invalid'}` });
+            emit({ type: 'notice', message: `the step at ${formatLoad(offered, unit)} is not judged: ${measured.step.invalidReason ?? 'invalid'}` });
           }
           budget.spend(measured.step);
           emit({ type: 'step-end', trial: index, step: measured.step });
@@ -97,6 +97,7 @@ export async function runScenario(options: RunOptions): Promise<Report> {
         trial.onset = outcome.onset;
         notes[index] = budget.reason ?? outcome.note;
       } finally {
+        await driver.close?.();
         await fixtures.stop();
       }
     }
@@ -111,127 +112,18 @@ export async function runScenario(options: RunOptions): Promise<Report> {
 }
 
 /**
- * The theory's S: the upstream's mean service time over the steps where it shed nothing. Under
- * shedding the fixtures share the CPU with thousands of failures per second, which delays their
- * timers: measured, S rose to 12.6 ms with shed = 503 at 64 connections and would have put the
- * predicted capacity 20 % under the measured one. Before the first step S is unknown (null);
- * the closed-loop onset does not depend on it.
+ * What a step adds to the scenario's load settings. Open model: the arrival process, a seed of
+ * its own for each step (Poisson times differ from step to step and trial to trial, reproducibly)
+ * and the warm-up that lets the window see the steady state ({@link warmupMs}: capacity from the
+ * theory's C / S, or the best goodput measured so far; buffer Q; at most 1.5 windows).
  */
-class ServiceTime {
-  private calm = { served: 0, totalMs: 0 };
-  private all = { served: 0, totalMs: 0 };
-
-  constructor(private readonly scenario: Scenario) {}
-
-  add(measured: MeasuredStep): void {
-    const { served, totalMs } = measured.service;
-    this.all = { served: this.all.served + served, totalMs: this.all.totalMs + totalMs };
-    if (measured.step.valid && (measured.step.fixtures?.upstreamShed ?? 0) === 0) {
-      this.calm = { served: this.calm.served + served, totalMs: this.calm.totalMs + totalMs };
-    }
-  }
-
-  theory(): Theory {
-    const { upstream, gateway, caps } = this.scenario;
-    const basis = this.calm.served > 0 ? this.calm : this.all;
-    const serviceMsMeasured = basis.served > 0 ? basis.totalMs / basis.served : null;
-    return closedLoopTheory({ ...upstream, ...gateway, serviceMsMeasured, maxConnections: caps.maxConnections });
-  }
-}
-
-function stepContext(fixtures: LaunchedFixtures, driver: Driver, scenario: Scenario, signal: AbortSignal, theory: () => Theory | null) {
+function stepShape(scenario: Scenario, offered: number, trial: Trial, theory: Theory): Partial<Pick<StepRequest, 'warmupMs' | 'arrivals' | 'seed' | 'maxConnections'>> {
+  if (scenario.model === 'closed') return {};
+  const capacityRps = theory.capacityRps ?? capacity(trial.steps)?.maxGoodputRps ?? null;
   return {
-    driver,
-    fixtures,
-    scenario,
-    signal,
-    predict: (offered: number) => {
-      const current = theory();
-      return current === null ? null : predictedClosedFailure(offered, current);
-    },
+    warmupMs: warmupMs({ rateRps: offered, capacityRps, buffer: scenario.upstream.queue, maxMs: 1.5 * scenario.load.stepMs }),
+    arrivals: scenario.load.arrivals,
+    seed: trial.seed * 1000 + trial.steps.length,
+    maxConnections: scenario.caps.maxConnections,
   };
 }
-
-interface PlanOutcome {
-  onset: Onset | null;
-  note: string;
-}
-
-async function runSearch(scenario: Scenario, measure: (offered: number) => Promise<StepResult>, signal: AbortSignal): Promise<PlanOutcome> {
-  const outcome = await searchOnset(measure, {
-    start: scenario.search.start,
-    precision: scenario.search.precision,
-    maxSteps: scenario.search.maxSteps,
-    max: scenario.caps.maxConnections,
-    unit: 'connections',
-    signal,
-  });
-  return {
-    onset: outcome.onset === null ? null : { ...outcome.onset, unit: 'connections', criterion: scenario.criterion },
-    note: outcome.note,
-  };
-}
-
-/** The stepped ramp: the onset is the lowest failing load, `low` the highest passing one below it. */
-async function runRamp(scenario: Scenario, measure: (offered: number) => Promise<StepResult>, signal: AbortSignal): Promise<PlanOutcome> {
-  const history: boolean[] = [];
-  const steps: StepResult[] = [];
-  for (const offered of planRamp(scenario.ramp, scenario.model, scenario.caps)) {
-    if (signal.aborted) break;
-    const step = await measure(offered);
-    steps.push(step);
-    if (!step.valid) continue;
-    history.push(step.passed);
-    if (shouldStopRamp(history, scenario.ramp.stopAfterFailures)) break;
-  }
-  const firstFail = steps.find((step) => step.valid && !step.passed);
-  if (firstFail === undefined) {
-    return { onset: null, note: `no step of the ramp reached the criterion (up to ${scenario.ramp.to} connections)` };
-  }
-  const low = Math.max(0, ...steps.filter((step) => step.valid && step.passed && step.offered < firstFail.offered).map((step) => step.offered));
-  return {
-    onset: { value: firstFail.offered, low, high: firstFail.offered, unit: 'connections', criterion: scenario.criterion },
-    note: `the ramp's steps are ${scenario.ramp.step} apart: the onset lies between ${low} and ${firstFail.offered}`,
-  };
-}
-
-function plannedSteps(scenario: Scenario, plan: 'search' | 'ramp'): number {
-  return plan === 'ramp' ? planRamp(scenario.ramp, scenario.model, scenario.caps).length : scenario.search.maxSteps;
-}
-
-/**
- * The run's hard limits (DESIGN.md §5 `caps`): total duration and requests. Exceeding one stops
- * the run between steps, like an interrupt, with the reason kept for the report.
- */
-class RunBudget {
-  private readonly controller = new AbortController();
-  private readonly startedAt = Date.now();
-  private requests = 0;
-  reason: string | null = null;
-
-  constructor(
-    private readonly scenario: Scenario,
-    external: AbortSignal | undefined,
-  ) {
-    if (external?.aborted) this.controller.abort();
-    external?.addEventListener('abort', () => this.controller.abort(), { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  spend(step: StepResult): void {
-    this.requests += step.sent;
-    const { maxRequests, maxDurationS } = this.scenario.caps;
-    const elapsedS = (Date.now() - this.startedAt) / 1000;
-    if (this.requests >= maxRequests) this.stop(`the run stopped at caps.maxRequests (${maxRequests} requests sent)`);
-    else if (elapsedS >= maxDurationS) this.stop(`the run stopped at caps.maxDurationS (${maxDurationS} s)`);
-  }
-
-  private stop(reason: string): void {
-    this.reason ??= reason;
-    this.controller.abort();
-  }
-}
-

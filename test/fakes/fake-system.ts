@@ -20,22 +20,28 @@ export interface FakeSystemOptions {
   saturatedAt?: readonly number[];
   /** Called at the start of each step (e.g. to abort a run from a test). */
   onStep?: (offered: number) => void;
+  /**
+   * Open model: offered loads are req/s and `limit` is the capacity μ; above it the fluid model's
+   * share 1 − μ/λ of the arrivals fails with upstream_reset.
+   */
+  model?: 'closed' | 'open';
 }
 
 /** One fake world shared by the driver and the fixtures, so their counters agree. */
 export class FakeSystem {
   readonly offeredLoads: number[] = [];
+  /** Every step request the driver received, as given. */
+  readonly requests: StepRequest[] = [];
   launches = 0;
   stops = 0;
   private resets = 0;
   private served = 0;
 
-  constructor(private readonly options: FakeSystemOptions) {}
+  readonly driver: Driver;
 
-  readonly driver: Driver = {
-    model: 'closed',
-    runStep: (request: StepRequest) => Promise.resolve(this.step(request)),
-  };
+  constructor(private readonly options: FakeSystemOptions) {
+    this.driver = { model: options.model ?? 'closed', runStep: (request: StepRequest) => Promise.resolve(this.step(request)) };
+  }
 
   readonly launcher: FixtureLauncher = {
     start: (_scenario: Scenario) => {
@@ -57,10 +63,13 @@ export class FakeSystem {
   private step(request: StepRequest): StepObservation {
     this.options.onStep?.(request.offered);
     this.offeredLoads.push(request.offered);
+    this.requests.push(request);
     const seconds = request.durationMs / 1000;
-    const ok = Math.round(Math.min(request.offered * 100, this.options.capacityRps ?? 400) * seconds);
+    const open = this.options.model === 'open';
+    const arrivals = Math.round(request.offered * seconds);
+    const ok = open ? Math.min(arrivals, Math.round(this.options.limit * seconds)) : Math.round(Math.min(request.offered * 100, this.options.capacityRps ?? 400) * seconds);
     const excess = Math.max(0, request.offered - this.options.limit);
-    const failed = Math.round(excess * (this.options.failuresPerExcessConnection ?? 500) * seconds);
+    const failed = open ? arrivals - ok : Math.round(excess * (this.options.failuresPerExcessConnection ?? 500) * seconds);
     this.resets += failed;
     this.served += ok;
     const saturated = this.options.saturatedAt?.includes(request.offered) ?? false;
@@ -68,11 +77,11 @@ export class FakeSystem {
       durationMs: request.durationMs,
       tailMs: 0,
       window: { completed: ok + failed, ok },
-      sent: ok + failed + request.offered,
+      sent: ok + failed + (open ? 0 : request.offered),
       completed: ok + failed,
       errored: 0,
       lost: 0,
-      unfinished: request.offered,
+      unfinished: open ? 0 : request.offered,
       late: 0,
       status: failed > 0 ? { '200': ok, '502': failed } : { '200': ok },
       gatewayGenerated: failed > 0 ? { '502': failed } : {},

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CAUSE_MEANINGS, causeTotals, dominantCause, explain, type ExplainInput } from '../../harness/report/explain.ts';
+import { CAUSE_MEANINGS, causeTotals, dominantCause, explain, stepAgreement, type ExplainInput } from '../../harness/report/explain.ts';
 import type { Theory } from '../../harness/report/schema.ts';
 
 const criterion = { failureRatio: 0.01, statuses: [502] };
@@ -141,5 +141,40 @@ describe('cause totals', () => {
     assert.deepEqual(dominantCause({ upstream_reset: 3, upstream_closed: 1 }), { cause: 'upstream_reset', count: 3, share: 0.75 });
     assert.equal(dominantCause({}), null);
     assert.equal(dominantCause({ upstream_reset: 0 }), null);
+  });
+});
+
+describe('measured beside predicted, per step', () => {
+  const judged = (offered: number, failureRatio: number, predictedFailureRatio: number | null, sent = 800) => ({
+    offered,
+    status: { '200': 700 },
+    valid: true,
+    failureRatio,
+    predictedFailureRatio,
+    sent,
+    unfinished: 0,
+  });
+
+  it('agrees within 2 percentage points, or 3 binomial standard deviations when those are wider', () => {
+    // p = 0.05 over 10,000 requests: 3σ = 0.65 pp, so the 2 pp floor applies.
+    assert.deepEqual(stepAgreement(judged(400, 0.069, 0.05, 10_000)), { agrees: true, tolerance: 0.02 });
+    assert.equal(stepAgreement(judged(400, 0.071, 0.05, 10_000))?.agrees, false);
+    // p = 0.5 over 100 requests: σ = 0.05, 3σ = 15 pp.
+    const wide = stepAgreement(judged(800, 0.64, 0.5, 100));
+    assert.equal(wide?.agrees, true);
+    assert.ok(wide !== null && Math.abs(wide.tolerance - 0.15) < 1e-12);
+  });
+
+  it('has nothing to say without a prediction, or about an invalid step', () => {
+    assert.equal(stepAgreement(judged(400, 0.5, null)), null);
+    assert.equal(stepAgreement({ ...judged(400, 0.5, 0), valid: false }), null);
+  });
+
+  it('names the steps that disagree, with both ratios and the noise', () => {
+    const sentences = explain(input({ onset: null, unit: 'rps', steps: [judged(300, 0.001, 0.0013), judged(480, 0.102, 0.167), judged(640, 0.3, 0.375)] }));
+    assert.ok(
+      sentences.includes('The measured failure ratio disagrees with theory beyond the noise at 2 steps: at 480 req/s 10.2 % measured, 16.7 % predicted (noise ±4.0 %); at 640 req/s 30.0 % measured, 37.5 % predicted (noise ±5.1 %).'),
+      sentences.join('\n'),
+    );
   });
 });

@@ -35,19 +35,20 @@ const CLOSED_ONSET_MD = [
   '',
   'Sorted by offered load; `#` is the order the steps ran in. Failure ratios in **bold** failed the criterion.',
   'Latencies are of 2xx responses, as HDR-histogram percentiles.',
+  'The predicted failure ratio is the theory’s at that load (— where it predicts none); ≠ marks a disagreement beyond the noise.',
   '',
-  '| # | connections | sent | 2xx/s | failure | statuses | top cause | ok p50 | ok p99 | valid |',
-  '|--:|--:|--:|--:|--:|:--|:--|--:|--:|:--|',
-  '| 1 | 1 | 189 | 94.0 | 0 % | 200: 188 | — | 10.4 ms | 11.2 ms | ✓ |',
-  '| 2 | 2 | 379 | 188 | 0 % | 200: 377 | — | 10.4 ms | 11.4 ms | ✓ |',
-  '| 3 | 4 | 787 | 391 | 0 % | 200: 783 | — | 10.2 ms | 11.9 ms | ✓ |',
-  '| 4 | 8 | 798 | 395 | 0 % | 200: 790 | — | 20.2 ms | 21.6 ms | ✓ |',
-  '| 5 | 16 | 808 | 395 | 0 % | 200: 792 | — | 40.4 ms | 42.1 ms | ✓ |',
-  '| 8 | 20 | 813 | 396 | 0 % | 200: 793 | — | 50.5 ms | 52.3 ms | ✓ |',
-  '| 10 | 21 | 1,614 | 396 | **50.3 %** | 200: 792, 502: 801 | upstream_reset (801) | 50.5 ms | 52.9 ms | ✓ |',
-  '| 9 | 22 | 2,114 | 395 | **62.2 %** | 200: 791, 502: 1,302 | upstream_reset (1,301) | 50.6 ms | 53.0 ms | ✓ |',
-  '| 7 | 24 | 2,862 | 394 | **72.2 %** | 200: 790, 502: 2,051 | upstream_reset (2,049) | 50.6 ms | 53.5 ms | ✓ |',
-  '| 6 | 32 | 5,619 | 395 | **85.9 %** | 200: 791, 502: 4,807 | upstream_reset (4,801) | 50.6 ms | 53.8 ms | ✓ |',
+  '| # | connections | sent | 2xx/s | failure | predicted | statuses | top cause | ok p50 | ok p99 | valid |',
+  '|--:|--:|--:|--:|--:|--:|:--|:--|--:|--:|:--|',
+  '| 1 | 1 | 189 | 94.0 | 0 % | 0 % | 200: 188 | — | 10.4 ms | 11.2 ms | ✓ |',
+  '| 2 | 2 | 379 | 188 | 0 % | 0 % | 200: 377 | — | 10.4 ms | 11.4 ms | ✓ |',
+  '| 3 | 4 | 787 | 391 | 0 % | 0 % | 200: 783 | — | 10.2 ms | 11.9 ms | ✓ |',
+  '| 4 | 8 | 798 | 395 | 0 % | 0 % | 200: 790 | — | 20.2 ms | 21.6 ms | ✓ |',
+  '| 5 | 16 | 808 | 395 | 0 % | 0 % | 200: 792 | — | 40.4 ms | 42.1 ms | ✓ |',
+  '| 8 | 20 | 813 | 396 | 0 % | 0 % | 200: 793 | — | 50.5 ms | 52.3 ms | ✓ |',
+  '| 10 | 21 | 1,614 | 396 | **50.3 %** | — | 200: 792, 502: 801 | upstream_reset (801) | 50.5 ms | 52.9 ms | ✓ |',
+  '| 9 | 22 | 2,114 | 395 | **62.2 %** | — | 200: 791, 502: 1,302 | upstream_reset (1,301) | 50.6 ms | 53.0 ms | ✓ |',
+  '| 7 | 24 | 2,862 | 394 | **72.2 %** | — | 200: 790, 502: 2,051 | upstream_reset (2,049) | 50.6 ms | 53.5 ms | ✓ |',
+  '| 6 | 32 | 5,619 | 395 | **85.9 %** | — | 200: 791, 502: 4,807 | upstream_reset (4,801) | 50.6 ms | 53.8 ms | ✓ |',
   '',
   '## Causes',
   '',
@@ -114,7 +115,7 @@ describe('markdown renderer', () => {
   it('says no onset was found and shows 503s passed through as statuses, not causes', () => {
     const md = render(noOnset503);
     assertIncludes(md, '| onset | none found | no prediction |');
-    assertIncludes(md, '| 7 | 64 | 12,681 | 394 | 0 % | 200: 790, 503: 11,870 | — | 50.7 ms | 55.2 ms | ✓ |');
+    assertIncludes(md, '| 7 | 64 | 12,681 | 394 | 0 % | 0 % | 200: 790, 503: 11,870 | — | 50.7 ms | 55.2 ms | ✓ |');
     assertIncludes(md, '## Causes\n\nThe gateway reported no failures.');
     assertIncludes(md, '- upstream: C = 4 workers, S = 10 ms (fixed), Q = 16, shed: 503, keep-alive 5,000 ms');
   });
@@ -158,7 +159,7 @@ describe('markdown renderer', () => {
     });
     assertIncludes(
       render(report),
-      '| 1 | 1 | 189 | 94.0 | 0 % | 200: 188, ECONNRESET: 3, ETIMEDOUT: 1, lost: 2 | — | 10.4 ms | 11.2 ms | ✗ generator CPU at 97 % \\| event loop p99 48 ms |',
+      '| 1 | 1 | 189 | 94.0 | 0 % | 0 % | 200: 188, ECONNRESET: 3, ETIMEDOUT: 1, lost: 2 | — | 10.4 ms | 11.2 ms | ✗ generator CPU at 97 % \\| event loop p99 48 ms |',
     );
   });
 

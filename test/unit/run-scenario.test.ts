@@ -86,3 +86,30 @@ describe('the scenario runner (fake driver and fixtures)', () => {
     assert.equal(report.interrupted, false);
   });
 });
+
+describe('the scenario runner in the open model (fake driver and fixtures)', () => {
+  const open = () => testScenario({ model: 'open', search: { start: 10, precision: 0.02, maxSteps: 30 } });
+
+  it('searches in req/s to 2 % and reports the onset in req/s beside the fluid-model theory', async () => {
+    const system = new FakeSystem({ limit: 400, model: 'open' });
+    const report = await runScenario({ scenario: open(), plan: 'search', repeat: 1, driver: system.driver, launcher: system.launcher });
+    assert.equal(report.unit, 'rps');
+    assert.equal(report.onset?.unit, 'rps');
+    const onset = report.onset;
+    assert.ok(onset !== null && (onset.high - onset.low) / onset.high <= 0.02, JSON.stringify(onset));
+    // The fake fails 1 − 400/λ of its arrivals: the criterion (1 %) is first reached just above 404.04.
+    assert.ok(onset.value > 404 && onset.value < 404 * 1.03, `onset ${onset.value}`);
+    assert.equal(report.theory?.onset, 404);
+  });
+
+  it('gives every open-model step a warm-up, the arrival process, its own seed and the connection cap', async () => {
+    const system = new FakeSystem({ limit: 400, model: 'open' });
+    await runScenario({ scenario: open(), plan: 'search', repeat: 1, driver: system.driver, launcher: system.launcher });
+    assert.ok(system.requests.every((request) => (request.warmupMs ?? 0) >= 300 && request.arrivals === 'uniform' && request.maxConnections === 1024));
+    const seeds = system.requests.map((request) => request.seed);
+    assert.equal(new Set(seeds).size, seeds.length, 'a seed per step');
+    // Near the capacity (known from the theory's C / S after the first step) the warm-up grows.
+    const near = system.requests.find((request) => request.offered > 395 && request.offered < 420);
+    assert.ok(near !== undefined && (near.warmupMs ?? 0) > 1000, JSON.stringify(near?.warmupMs));
+  });
+});

@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import type { Scenario } from '../../config/scenario.ts';
 import { planRamp } from '../../load/plan.ts';
-import { closedLoopTheory } from '../../stats/theory.ts';
+import { closedLoopTheory, openLoopTheory } from '../../stats/theory.ts';
+import { formatLoad, formatLoadValue, formatSetting, unitLabel } from '../../format.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import type { CliIO } from '../io.ts';
 import { resolveScenario, withScenarioOptions } from '../options.ts';
@@ -28,28 +29,39 @@ export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCod
 export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string {
   const { upstream: up, gateway: gw, load, search, caps } = scenario;
   const stepS = load.stepMs / 1000;
-  const theory = closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections });
+  const unit = scenario.model === 'closed' ? 'connections' : 'rps';
+  const max = scenario.model === 'closed' ? caps.maxConnections : caps.maxRps;
+  const theory =
+    scenario.model === 'closed'
+      ? closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections })
+      : openLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, arrivals: load.arrivals, serviceDistribution: up.serviceDistribution, failureRatio: scenario.criterion.failureRatio });
   const lines = [
     `scenario ${scenario.name}${scenario.description === '' ? '' : `: ${scenario.description}`}`,
     `upstream  C = ${up.workers} workers, S = ${up.serviceMs} ms ${up.serviceDistribution}, Q = ${up.queue}, shed = ${up.shed}`,
     `gateway   ${gw.kind} (${gw.profile} profile), pool ${gw.poolConnections}, queue ${gw.queueLimit}, timeouts connect ${gw.connectTimeoutMs} ms / upstream ${gw.upstreamTimeoutMs} ms`,
-    `criterion a step fails when ≥ ${(scenario.criterion.failureRatio * 100).toFixed(1)} % of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
+    scenario.model === 'closed'
+      ? 'load      closed loop: each connection sends its next request when the last is answered'
+      : `load      open loop: ${load.arrivals} arrivals at a planned rate, each sent on time whatever the answers do`,
+    `criterion a step fails when ≥ ${formatSetting(scenario.criterion.failureRatio)} of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
   ];
   if (mode === 'ramp') {
     const loads = planRamp(scenario.ramp, scenario.model, caps);
     lines.push(
-      `plan      stepped ramp, ${loads.length} steps of ${stepS} s: ${loads.join(', ')} connections`,
+      `plan      stepped ramp, ${loads.length} steps of ${stepS} s: ${loads.map((value) => formatLoadValue(value, unit)).join(', ')} ${unitLabel(unit)}`,
       `          stops after ${scenario.ramp.stopAfterFailures} failing steps in a row`,
-      `bounds    at most ${Math.ceil(loads.length * stepS)} s of load, plus a drain after each step`,
+      `bounds    at most ${Math.ceil(loads.length * stepS)} s of load${scenario.model === 'open' ? ' plus a warm-up of up to 1.5 steps each' : ''}, plus a drain after each step`,
     );
   } else {
+    const doubling = [search.start, search.start * 2, search.start * 4].map((value) => formatLoadValue(value, unit)).join(', ');
+    const bisection = scenario.model === 'closed' ? 'down to adjacent connection counts' : `to ${formatSetting(search.precision)}`;
+    const warmup = scenario.model === 'open' ? ', each after a warm-up of 0.3 to 1.5 steps near capacity' : '';
     lines.push(
-      `plan      onset search: ${search.start}, ${search.start * 2}, ${search.start * 4}, … connections (doubling, at most ${caps.maxConnections}) until a step fails,`,
-      `          then bisection down to adjacent connection counts; at most ${search.maxSteps} steps of ${stepS} s`,
-      `bounds    at most ${Math.ceil(search.maxSteps * stepS)} s of load, ${caps.maxConnections} connections, ${caps.maxRequests.toLocaleString('en-US')} requests, ${caps.maxDurationS} s in all`,
+      `plan      onset search: ${doubling}, … ${unitLabel(unit)} (doubling, at most ${formatLoad(max, unit)}) until a step fails,`,
+      `          then bisection ${bisection}; at most ${search.maxSteps} steps of ${stepS} s${warmup}`,
+      `bounds    ${formatLoad(max, unit)}, ${caps.maxRequests.toLocaleString('en-US')} requests, ${caps.maxDurationS} s in all`,
     );
   }
-  lines.push(`theory    ${theory.onset === null ? 'no 502 onset predicted' : `onset at ${theory.onset} connections`} (${theory.basis})`);
+  lines.push(`theory    ${theory.onset === null ? 'no 502 onset predicted' : `onset at ${formatLoad(theory.onset, unit)}`} (${theory.basis})`);
   lines.push('traffic   only to the fixtures this run starts on 127.0.0.1');
   return `${lines.join('\n')}\n`;
 }

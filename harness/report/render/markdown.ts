@@ -11,6 +11,7 @@
 import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, formatSetting, unitLabel } from '../../format.ts';
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
+import { stepAgreement } from '../explain.ts';
 import { asSentence, describeCriterion, sortByOffered } from './shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
@@ -89,9 +90,10 @@ function stepsSection(report: Report): string {
   const rows = sortByOffered(report.steps).map((step) => stepRow(step, report.unit));
   return [
     ...head,
+    'The predicted failure ratio is the theory’s at that load (— where it predicts none); ≠ marks a disagreement beyond the noise.',
     '',
-    `| # | ${unitLabel(report.unit)} | sent | 2xx/s | failure | statuses | top cause | ok p50 | ok p99 | valid |`,
-    '|--:|--:|--:|--:|--:|:--|:--|--:|--:|:--|',
+    `| # | ${unitLabel(report.unit)} | sent | 2xx/s | failure | predicted | statuses | top cause | ok p50 | ok p99 | valid |`,
+    '|--:|--:|--:|--:|--:|--:|:--|:--|--:|--:|:--|',
     ...rows,
   ].join('\n');
 }
@@ -100,12 +102,15 @@ function stepRow(step: StepResult, unit: Report['unit']): string {
   const failure = formatPercent(step.failureRatio);
   const top = topCount(step.causes);
   const ok = step.latencyMs.ok;
+  const agreement = stepAgreement(step);
+  const predicted = step.predictedFailureRatio === null ? '—' : `${agreement?.agrees === false ? '≠ ' : ''}${formatPercent(step.predictedFailureRatio)}`;
   const cells = [
     formatCount(step.index + 1),
     formatLoadValue(step.offered, unit),
     formatCount(step.sent),
     formatRate(step.goodputRps),
     step.passed ? failure : `**${failure}**`,
+    predicted,
     outcomes(step),
     top === null ? '—' : `${top.key} (${formatCount(top.count)})`,
     ok === null ? '—' : formatMs(ok.p50),
