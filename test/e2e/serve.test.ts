@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { alive } from '../helpers/processes.ts';
 
 const bin = fileURLToPath(new URL('../../harness/cli/bin.js', import.meta.url));
 
@@ -13,15 +14,6 @@ function fixturesOf(pid: number): number[] {
     .split('\n')
     .filter((line) => line.includes('/fixtures/'))
     .map((line) => Number.parseInt(line.trim(), 10));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('overload serve', function () {

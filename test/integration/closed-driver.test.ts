@@ -1,26 +1,8 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClosedDriver } from '../../harness/load/closed-driver.ts';
 import { generatorVerdict } from '../../harness/stats/criterion.ts';
 import type { StepRequest } from '../../harness/load/driver.ts';
-
-/** A server on 127.0.0.1:0 that answers by the request count: `behave(n, req, res)`. */
-async function startServer(behave: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void) {
-  let count = 0;
-  const server = http.createServer((req, res) => behave(++count, req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { startScriptedServer as startServer } from '../helpers/scripted-server.ts';
 
 const step = (url: string, offered: number): StepRequest => ({ url, offered, durationMs: 1000, method: 'GET', path: '/', clientTimeoutMs: 10_000 });
 

@@ -7,17 +7,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { TSX_LOADER_URL } from '../../harness/runner/fixtures.ts';
+import { alive } from '../helpers/processes.ts';
 
 const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntilGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;

@@ -4,29 +4,11 @@
  * (p99 send lag < 2 ms, achieved rate ± 1 %) are measured by `npm run bench -- pacing`.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { firstAtOrAfter, planArrivals, uniformCount } from '../../harness/load/arrivals.ts';
 import type { StepRequest } from '../../harness/load/driver.ts';
 import { createOpenDriver, type OpenDriver, type PacedObservation } from '../../harness/load/pacer.ts';
 import type { LatencySummary } from '../../harness/report/schema.ts';
-
-/** A server on 127.0.0.1:0 that answers by the request count: `behave(n, req, res)`. */
-async function startServer(behave: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void) {
-  let count = 0;
-  const server = http.createServer((req, res) => behave(++count, req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { startScriptedServer as startServer } from '../helpers/scripted-server.ts';
 
 /** A step of `offered` req/s: a 1 s window after a 300 ms warm-up, unless overridden. */
 const step = (url: string, offered: number, more: Partial<StepRequest> = {}): StepRequest => ({
