@@ -13,7 +13,7 @@
  * Arrivals planned in the warm-up are sent and answered like the others but counted nowhere
  * except in the window's response and send counts, which are by time, not by arrival.
  */
-import type { LatencySink, TallyTotals } from './client-tally.ts';
+import { emptyTotals, type LatencySink, type TallyTotals } from './client-tally.ts';
 
 /**
  * An arrival written more than this after its planned time is `late`: the generator did not keep
@@ -68,15 +68,7 @@ export class ArrivalTally {
   #late = 0;
   #sentInWindow = 0;
   readonly #window = { completed: 0, ok: 0 };
-  readonly #totals: Omit<TallyTotals, 'unfinished' | 'window'> = {
-    sent: 0,
-    completed: 0,
-    errored: 0,
-    lost: 0,
-    status: {},
-    gatewayGenerated: {},
-    errors: {},
-  };
+  readonly #totals = emptyTotals();
 
   /** `windowStartMs` is the warm-up's length: the window opens then and closes at {@link closeWindow}. */
   constructor(sinks: ArrivalSinks, windowStartMs: number) {

@@ -16,6 +16,11 @@ export interface LatencySink {
 /** What every connection of a step added up to: the client's half of a `StepObservation`. */
 export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'errors' | 'window'>;
 
+/** Zero counts of every outcome a step tallies as it goes (`unfinished` and `window` come at the end). */
+export function emptyTotals(): Omit<TallyTotals, 'unfinished' | 'window'> {
+  return { sent: 0, completed: 0, errored: 0, lost: 0, status: {}, gatewayGenerated: {}, errors: {} };
+}
+
 /** The state of one connection: at most one request in flight. */
 interface ConnectionState {
   /** performance.now() when the in-flight request was written, or null when none is. */
@@ -37,15 +42,7 @@ export class ClientTally {
   /** Responses counted when the window closed, or null while it is open. */
   private window: TallyTotals['window'] | null = null;
   private ok = 0;
-  private readonly totals: Omit<TallyTotals, 'unfinished' | 'window'> = {
-    sent: 0,
-    completed: 0,
-    errored: 0,
-    lost: 0,
-    status: {},
-    gatewayGenerated: {},
-    errors: {},
-  };
+  private readonly totals = emptyTotals();
 
   constructor(
     private readonly latency: { ok: LatencySink; failed: LatencySink },
