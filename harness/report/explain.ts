@@ -195,7 +195,7 @@ export function onsetsAgree(measured: number, predicted: number, unit: LoadUnit)
 }
 
 /** "502", "502 or 503" (suffix ''), "502s and 503s" (suffix 's'). */
-function statusList(statuses: readonly number[], suffix: '' | 's'): string {
+export function statusList(statuses: readonly number[], suffix: '' | 's'): string {
   const words = statuses.map((code) => `${code}${suffix}`);
   if (words.length <= 1) return words[0] ?? 'failure';
   return `${words.slice(0, -1).join(', ')} ${suffix === 's' ? 'and' : 'or'} ${words.at(-1)}`;

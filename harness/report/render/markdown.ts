@@ -12,7 +12,7 @@ import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, form
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { stepAgreement } from '../explain.ts';
-import { asSentence, describeCriterion, sortByOffered } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, sortByOffered } from './shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
 export function render(report: Report): string {
@@ -111,21 +111,13 @@ function stepRow(step: StepResult, unit: Report['unit']): string {
     formatRate(step.goodputRps),
     step.passed ? failure : `**${failure}**`,
     predicted,
-    outcomes(step),
+    describeOutcomes(step),
     top === null ? '—' : `${top.key} (${formatCount(top.count)})`,
     ok === null ? '—' : formatMs(ok.p50),
     ok === null ? '—' : formatMs(ok.p99),
     step.valid ? '✓' : `✗ ${step.invalidReason ?? 'invalid'}`,
   ];
   return `| ${cells.map(cell).join(' | ')} |`;
-}
-
-/** Statuses by code, then client errors by code, then lost requests: everything a request became. */
-function outcomes(step: StepResult): string {
-  const statuses = Object.entries(step.status).sort((a, b) => Number(a[0]) - Number(b[0]));
-  const parts = [...statuses, ...largestFirst(step.errors)].map(([code, n]) => `${code}: ${formatCount(n)}`);
-  if (step.lost > 0) parts.push(`lost: ${formatCount(step.lost)}`);
-  return parts.length === 0 ? '—' : parts.join(', ');
 }
 
 function causesSection(report: Report): string {

@@ -3,7 +3,8 @@
  * `harness/format.ts`: the order steps are shown in, and the criterion and sentences as text.
  * Pure.
  */
-import { formatSetting } from '../../format.ts';
+import { formatCount, formatSetting } from '../../format.ts';
+import { largestFirst } from '../../stats/counts.ts';
 import type { StepResult } from '../schema.ts';
 
 /** The steps by offered load, ascending; steps at the same load keep the order they ran in. */
@@ -23,4 +24,12 @@ export function describeCriterion(criterion: { failureRatio: number; statuses: r
 /** Ends `text` with a full stop unless it already ends a sentence (report text such as a theory basis may or may not). */
 export function asSentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** Statuses by code, then client errors by code, then lost requests: everything a step's requests became (`200: 790, 502: 801`). */
+export function describeOutcomes(step: Pick<StepResult, 'status' | 'errors' | 'lost'>): string {
+  const statuses = Object.entries(step.status).sort((a, b) => Number(a[0]) - Number(b[0]));
+  const parts = [...statuses, ...largestFirst(step.errors)].map(([code, n]) => `${code}: ${formatCount(n)}`);
+  if (step.lost > 0) parts.push(`lost: ${formatCount(step.lost)}`);
+  return parts.length === 0 ? '—' : parts.join(', ');
 }
