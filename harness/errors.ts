@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'USAGE'
   | 'FIXTURE_FAILED'
   | 'DRAIN_TIMEOUT'
+  | 'REPORT_UNREADABLE'
+  | 'REPORTS_INCOMPATIBLE'
   | 'INTERNAL';
 
 /** One problem found in an input: where it is, what was there, and how to fix it. */

@@ -3,28 +3,18 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OverloadError } from '../../harness/errors.ts';
 import { render as renderJson } from '../../harness/report/render/json.ts';
 import { render as renderMarkdown } from '../../harness/report/render/markdown.ts';
 import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report } from '../../harness/report/schema.ts';
 import { prepareOutputDir, runDirName, writeReportFiles } from '../../harness/report/write.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 const report: Report = parseReport(
   JSON.parse(readFileSync(new URL('../fixtures/reports/closed-onset.json', import.meta.url), 'utf8')),
 );
 const NOW = new Date('2026-11-25T20:30:01.123Z');
 
-/** Awaits `promise` and returns the OverloadError it must reject with. */
-async function rejection(promise: Promise<unknown>): Promise<OverloadError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OverloadError, `expected an OverloadError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('report writer', () => {
   let tmp: string;
