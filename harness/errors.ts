@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'DRAIN_TIMEOUT'
   | 'REPORT_UNREADABLE'
   | 'REPORTS_INCOMPATIBLE'
+  | 'TARGET_REFUSED'
   | 'INTERNAL';
 
 /** One problem found in an input: where it is, what was there, and how to fix it. */
