@@ -8,8 +8,10 @@ import yargs from 'yargs';
 import { formatProblem, OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
 import { planCommand } from './commands/plan.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { processIO, writeLine, type CliIO } from './io.ts';
@@ -27,10 +29,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'name a command: list, plan, run or serve')
+    .demandCommand(1, 'name a command: list, plan, run, serve, compare or report')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue('Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 an expectation failed, 130/143 interrupted (partial report written).')
+    .epilogue('Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 an expectation failed or compare found a regression, 130/143 interrupted (partial report written).')
     // Let errors reach the catch below instead of yargs printing them and exiting.
     .fail((message: string | undefined, error: Error | undefined) => {
       throw error ?? new OverloadError('USAGE', message ?? 'invalid command line', { hint: 'see `overload --help`' });
@@ -40,6 +42,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   parser = planCommand(parser, io, finish);
   parser = runCommand(parser, io, finish);
   parser = serveCommand(parser, io, finish);
+  parser = compareCommand(parser, io, finish);
+  parser = reportCommand(parser, io, finish);
 
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {

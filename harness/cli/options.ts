@@ -6,6 +6,8 @@ import type { Argv } from 'yargs';
 import { QUICK_STEP_MS } from '../config/defaults.ts';
 import { loadScenario } from '../config/load-scenario.ts';
 import type { Scenario } from '../config/scenario.ts';
+import { OverloadError } from '../errors.ts';
+import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/render/formats.ts';
 
 export interface ScenarioArgs {
   scenario: string;
@@ -45,4 +47,19 @@ export function withScenarioOptions<T>(yargs: Argv<T>) {
 export function resolveScenario(args: ScenarioArgs): Promise<Scenario> {
   const sets = args.model === undefined ? args.set : [...args.set, `model=${args.model}`];
   return loadScenario(args.scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+}
+
+/**
+ * Reads a `--format` list (`json,md,html`): each name known, at least one, duplicates kept once.
+ * @throws OverloadError `USAGE` naming the unknown formats and the known ones.
+ */
+export function parseFormats(value: string): ReportFormat[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !isReportFormat(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new OverloadError('USAGE', `--format ${value}: ${unknown.length > 0 ? `unknown format ${unknown.join(', ')}` : 'no format named'}`, {
+      hint: `choose from ${REPORT_FORMATS.join(', ')}, comma-separated`,
+    });
+  }
+  return [...new Set(names.filter(isReportFormat))];
 }

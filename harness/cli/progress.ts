@@ -65,6 +65,9 @@ function handler(view: View): RunEventListener {
       case 'fixtures-ready':
         view.print(`fixtures ready: gateway ${event.gatewayUrl}, upstream ${event.upstreamUrl}`);
         break;
+      case 'target-ready':
+        view.print(`target ${event.url}: every connection goes to ${event.pinnedAddress} (authorized: ${event.authorizedBy})`);
+        break;
       case 'trial-start':
         view.trialStarted(event);
         break;

@@ -92,6 +92,8 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
       duration: Math.ceil((request.durationMs + tailLimitMs) / 1000) + 1,
       method: request.method,
       ...(request.body === undefined ? {} : { body: request.body }),
+      // A pinned target's Host: autocannon's own is the URL's, which is the IP literal.
+      ...(request.headers === undefined ? {} : { headers: request.headers }),
       pipelining: 1,
       timeout: Math.ceil(request.clientTimeoutMs / 1000),
       setupClient: setupClient as unknown as (client: autocannon.Client) => void,

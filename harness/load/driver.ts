@@ -26,6 +26,8 @@ export interface StepRequest {
   method: HttpMethod;
   path: string;
   body?: string;
+  /** Extra request headers: the `Host` of an external target whose address was pinned. */
+  headers?: Record<string, string>;
   /** The client's own timeout; above the gateway's so its 504s reach the client. */
   clientTimeoutMs: number;
   /** Aborts the step early (Ctrl-C); the driver returns what it measured so far. */

@@ -135,6 +135,7 @@ async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest)
       request: {
         method: request.method,
         path: `${target.pathname}${target.search}`,
+        ...(request.headers === undefined ? {} : { headers: request.headers }),
         // A Buffer once, rather than a string undici would convert for every request.
         ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
       },

@@ -22,6 +22,16 @@ export interface ReportInput {
   onsetNote: string | null;
   theory: Theory | null;
   interrupted: boolean;
+  /** The external target the load went to, instead of the fixtures (`--target`). */
+  target?: { url: string; pinnedAddress: string; authorizedBy: string };
+}
+
+/**
+ * Expectations that read the fixtures (the gateway's cause counters, the queueing model of the
+ * upstream's parameters); against an external target there are neither, so they are not judged.
+ */
+export function judgedAgainstTarget(expectation: Scenario['expect'][number]): boolean {
+  return !('dominantCause' in expectation) && !('onsetMatchesTheory' in expectation);
 }
 
 /** Builds the whole report from the trials measured so far. */
@@ -43,6 +53,7 @@ export function buildReport(input: ReportInput): Report {
     steps,
     theory: input.theory,
     criterion: scenario.criterion,
+    target: input.target !== undefined,
   } as const;
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -51,7 +62,8 @@ export function buildReport(input: ReportInput): Report {
     interrupted: input.interrupted,
     scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
     environment: input.environment,
-    gateway: { kind: scenario.gateway.kind, profile: scenario.gateway.profile },
+    gateway: input.target === undefined ? { kind: scenario.gateway.kind, profile: scenario.gateway.profile } : { kind: 'external', profile: 'unknown' },
+    ...(input.target === undefined ? {} : { target: input.target }),
     model: scenario.model,
     unit,
     plan: input.plan,
@@ -64,7 +76,7 @@ export function buildReport(input: ReportInput): Report {
     causes,
     explanation: explain(base),
     trials: input.trials.length > 1 ? input.trials : [],
-    expectations: evaluateExpectations(scenario.expect, { onset, causes, steps: allSteps, unit, theoryOnset: input.theory?.onset ?? null }),
+    expectations: evaluateExpectations(input.target === undefined ? scenario.expect : scenario.expect.filter(judgedAgainstTarget), { onset, causes, steps: allSteps, unit, theoryOnset: input.theory?.onset ?? null }),
   };
 }
 

@@ -70,6 +70,8 @@ export function assertComparable(baseline: Report, current: Report, sources: { b
     ['scenario.name', 'scenario', baseline.scenario.name, current.scenario.name],
     ['model', 'load model', baseline.model, current.model],
     ['unit', 'load unit', baseline.unit, current.unit],
+    // The fixtures' capacity is set by their parameters, an external target's by itself.
+    ['target', 'system under load', systemOf(baseline), systemOf(current)],
   ];
   const problems: Problem[] = fields
     .filter(([, , b, c]) => b !== c)
@@ -83,6 +85,11 @@ export function assertComparable(baseline: Report, current: Report, sources: { b
     problems,
     hint: 'Compare runs of the same scenario and model (and the same overload report version): run the scenario again with the baseline’s settings.',
   });
+}
+
+/** What a report loaded: its own fixtures, or an external target (`--target`). */
+function systemOf(report: Report): string {
+  return report.target === undefined ? 'the fixtures' : 'an external target';
 }
 
 /** The verdict of the whole comparison, for a heading: any regression wins, then any improvement. */

@@ -6,7 +6,7 @@
  */
 import { CAUSE_CODES, type CauseCode } from '../../fixtures/gateway/causes.ts';
 import { formatCount, formatLoad, formatLoadValue, formatPercent, formatSetting, type LoadUnit } from '../format.ts';
-import { addCounts, sortCounts, topCount, totalCount } from '../stats/counts.ts';
+import { addCounts, largestFirst, sortCounts, topCount, totalCount } from '../stats/counts.ts';
 import type { StepResult, Theory } from './schema.ts';
 
 /** What each cause means, completing "N % of the gateway's failures were <code>: …". */
@@ -44,10 +44,42 @@ export interface ExplainInput {
   steps: readonly ExplainedStep[];
   /** The criterion, where `onset` (which carries it) is null; the statuses default to [502]. */
   criterion?: CriterionLike;
+  /**
+   * True when the load went to an external target (`--target`): no gateway counters, so the
+   * sentences say what the client saw instead of naming causes.
+   */
+  target?: boolean;
 }
 
 /** What the explanation reads of a step; the prediction fields are optional for brevity in tests. */
-export type ExplainedStep = Pick<StepResult, 'offered' | 'status' | 'valid'> & Partial<Pick<StepResult, 'failureRatio' | 'predictedFailureRatio' | 'sent' | 'unfinished'>>;
+export type ExplainedStep = Pick<StepResult, 'offered' | 'status' | 'valid'> &
+  Partial<Pick<StepResult, 'failureRatio' | 'predictedFailureRatio' | 'sent' | 'unfinished' | 'errors' | 'lost'>>;
+
+/**
+ * What the client saw fail over the steps: responses with a criterion status,
+ * client errors by code, lost requests (`{ ECONNRESET: 8952, '502': 3 }`). For an external target
+ * this is all there is to tell; the cause is in the gateway's own error log.
+ */
+export function clientFailures(steps: readonly ExplainedStep[], statuses: readonly number[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  const add = (key: string, n: number): void => {
+    if (n > 0) tally[key] = (tally[key] ?? 0) + n;
+  };
+  for (const step of steps) {
+    for (const code of statuses) add(String(code), step.status[String(code)] ?? 0);
+    for (const [code, n] of Object.entries(step.errors ?? {})) add(code, n);
+    add('lost', step.lost ?? 0);
+  }
+  return sortCounts(tally);
+}
+
+/** `ECONNRESET ×8,952 and 502 ×3`: the largest few of {@link clientFailures}. */
+export function describeClientFailures(tally: Readonly<Record<string, number>>): string {
+  // largestFirst, not Object.entries: a status code is an integer-like key, which objects list first.
+  const parts = largestFirst(tally).slice(0, 3).map(([key, n]) => `${key} ×${formatCount(n)}`);
+  if (parts.length <= 1) return parts[0] ?? 'nothing';
+  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
 
 /**
  * Whether a step's measured failure ratio agrees with the predicted one: within 2 percentage
@@ -73,7 +105,8 @@ interface CriterionLike {
 /** The explanation's sentences, in reading order. Example cases: test/unit/explain.test.ts. */
 export function explain(input: ExplainInput): string[] {
   if (input.steps.length === 0) return ['No step was measured.', ...(input.onsetNote === null ? [] : [input.onsetNote])];
-  const sentences = input.onset === null ? noOnsetSentences(input) : onsetSentences(input, input.onset.value);
+  const sentences =
+    input.onset === null ? noOnsetSentences(input) : input.target === true ? targetOnsetSentences(input, input.onset.value) : onsetSentences(input, input.onset.value);
   sentences.push(...causeSentences(input.causes));
   sentences.push(...disagreementSentences(input));
   const invalid = input.steps.filter((step) => !step.valid);
@@ -116,6 +149,15 @@ function onsetSentences(input: ExplainInput, value: number): string[] {
     sentences.push(`The measured onset (${formatLoad(value, unit)}) is ${gap} ${above ? 'above' : 'below'} the theory's ${formatLoad(predicted, unit)}: ${why}.`);
   }
   return sentences;
+}
+
+/** The onset of an external target, in what the client saw: there are no gateway counters to name a cause. */
+function targetOnsetSentences(input: ExplainInput, value: number): string[] {
+  const seen = clientFailures(input.steps, criterionOf(input).statuses);
+  return [
+    `The target began failing requests at ${formatLoad(value, input.unit)}: the client saw ${describeClientFailures(seen)}.`,
+    "Against an external target overload sees only what the client sees; the gateway's own error log says which hop failed and why.",
+  ];
 }
 
 function noOnsetSentences(input: ExplainInput): string[] {

@@ -121,6 +121,10 @@ export const reportSchema = z.object({
   scenario: z.object({ name: z.string(), description: z.string(), parameters: scenarioParameters }),
   environment: z.object({ node: z.string(), platform: z.string(), cpuModel: z.string(), cpus: z.number() }),
   gateway: z.object({ kind: z.string(), profile: z.string() }),
+  target: z
+    .object({ url: z.string(), pinnedAddress: z.string(), authorizedBy: z.string() })
+    .exactOptional()
+    .describe('External targets only (--target): the URL, the address every connection used, and what authorized it.'),
   model: z.enum(['closed', 'open']),
   unit,
   plan: z.enum(['search', 'ramp']),

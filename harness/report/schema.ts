@@ -157,6 +157,12 @@ export interface Report {
   scenario: { name: string; description: string; parameters: Scenario };
   environment: { node: string; platform: string; cpuModel: string; cpus: number };
   gateway: { kind: string; profile: string };
+  /**
+   * External targets only (`--target`, absent when the harness ran its own fixtures): the URL as
+   * given, the address checked and pinned for every connection of the run, and what authorized it
+   * (`loopback`, or an allow-list entry). Added in schema version 1 (optional).
+   */
+  target?: { url: string; pinnedAddress: string; authorizedBy: string };
   model: Model;
   unit: 'connections' | 'rps';
   /** 'search' (adaptive onset search) or 'ramp' (stepped). */

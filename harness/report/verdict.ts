@@ -7,7 +7,7 @@
  */
 import { isCauseCode, type CauseCode } from '../../fixtures/gateway/causes.ts';
 import { formatCount, formatLoad, formatLoadValue, formatPercent, formatRate } from '../format.ts';
-import { dominantCause, statusList } from './explain.ts';
+import { clientFailures, describeClientFailures, dominantCause, statusList } from './explain.ts';
 import { asSentence } from './render/shared.ts';
 import type { Report } from './schema.ts';
 
@@ -51,6 +51,10 @@ function withOnset(report: Report, onset: NonNullable<Report['onset']>): string 
   if (theory !== null) notes.push(`theory: ${theory.onset === null ? 'no onset predicted' : theoryLoad(theory.onset, unit)}`);
   const quote = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
   const statuses = onset.criterion.statuses;
+  if (report.target !== undefined) {
+    const seen = clientFailures(report.steps, statuses);
+    return `The target began failing requests at ${formatLoad(onset.value, unit)}${quote}; the client saw ${describeClientFailures(seen)}.`;
+  }
   const lead = `The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(onset.value, unit)}${quote}`;
   const top = dominantCause(report.causes);
   if (top === null) return `${lead}; the gateway reported no cause for them.`;

@@ -7,18 +7,9 @@
 import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OverloadError } from '../errors.ts';
-import { render as renderJson } from './render/json.ts';
-import { render as renderMarkdown } from './render/markdown.ts';
+import type { Comparison } from './comparison.ts';
+import { renderFormats, type ReportFormat } from './render/formats.ts';
 import type { Report } from './schema.ts';
-
-/** Formats the writer can put on disk, by their `--format` name. */
-export type WrittenFormat = 'json' | 'md';
-
-/** File name and renderer of each format; a new format is one more entry here. */
-const FORMATS: Record<WrittenFormat, { file: string; render: (report: Report) => string }> = {
-  json: { file: 'report.json', render: renderJson },
-  md: { file: 'report.md', render: renderMarkdown },
-};
 
 /** Distinguishes the temp files of concurrent writes from one process. */
 let tempCounter = 0;
@@ -96,15 +87,37 @@ async function ensureEmptyDir(target: string, hint: string): Promise<void> {
  * the previous complete report or the new one, never half of one. Safe to call after every step.
  * @throws OverloadError `OUTPUT_UNWRITABLE` when a file cannot be written; no temp file is left.
  */
-export async function writeReportFiles(dir: string, report: Report, formats: readonly WrittenFormat[]): Promise<string[]> {
+export async function writeReportFiles(
+  dir: string,
+  report: Report,
+  formats: readonly ReportFormat[],
+  options: { comparison?: Comparison } = {},
+): Promise<string[]> {
   const paths: string[] = [];
-  for (const format of new Set(formats)) {
-    const { file, render } = FORMATS[format];
+  for (const { file, text } of await renderFormats(report, formats, options)) {
     const path = join(dir, file);
-    await writeAtomically(path, render(report));
+    await writeAtomically(path, text);
     paths.push(path);
   }
   return paths;
+}
+
+/**
+ * Writes one text file atomically (temp file and rename, as {@link writeReportFiles}), for files
+ * that are not report formats: a comparison, a refreshed baseline.
+ * @throws OverloadError `OUTPUT_UNWRITABLE` when it cannot be written; no temp file is left.
+ */
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  await mkdirFor(path);
+  await writeAtomically(path, text);
+}
+
+async function mkdirFor(path: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw unwritable(`Cannot create the folder of ${path} (${describe(error)}).`, 'Choose a path in a folder you can write to.', error);
+  }
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

@@ -7,6 +7,8 @@ import type { StepResult, Report } from '../report/schema.ts';
 export type RunEvent =
   /** The fixtures are up. */
   | { type: 'fixtures-ready'; gatewayUrl: string; upstreamUrl: string }
+  /** An external target (`--target`) takes the fixtures' place: the load goes to its pinned address. */
+  | { type: 'target-ready'; url: string; pinnedAddress: string; authorizedBy: string }
   /** A trial begins (`--repeat N` runs N of them); `plannedSteps` is an upper bound. */
   | { type: 'trial-start'; trial: number; trials: number; plannedSteps: number }
   /** A step of load begins. */

@@ -20,10 +20,16 @@ export interface StatsSource<S> {
   stats(): Promise<S>;
 }
 
+/**
+ * What a step sends load to. For the fixtures, their counters; for an external target
+ * (`--target`), none: the step is judged on what the client saw alone.
+ */
 export interface StepFixtures {
   gatewayUrl: string;
-  gateway: StatsSource<GatewayStats>;
-  upstream: StatsSource<UpstreamStats>;
+  gateway: StatsSource<GatewayStats> | null;
+  upstream: StatsSource<UpstreamStats> | null;
+  /** The Host header to send, where it differs from the URL's (a pinned external target). */
+  hostHeader?: string;
 }
 
 export interface MeasureContext {
@@ -50,23 +56,17 @@ export interface MeasuredStep {
 
 /** Runs one step at `offered` and returns its judged result. */
 export async function measureStep(context: MeasureContext, index: number, offered: number, shape: Partial<StepRequest> = {}): Promise<MeasuredStep> {
-  const { driver, fixtures, scenario } = context;
+  const { fixtures } = context;
+  if (fixtures.gateway === null || fixtures.upstream === null) {
+    // An external target: the driver's tail already waited for every answer; nothing to drain.
+    const observation = await runLoad(context, offered, shape);
+    return { step: judge(context, index, offered, observation, null), service: { served: 0, totalMs: 0 } };
+  }
+  const watched: WatchedFixtures = { gateway: fixtures.gateway, upstream: fixtures.upstream };
   // Reading the counters before the step also restarts their `peak*` fields.
-  const [gatewayBefore, upstreamBefore] = await Promise.all([fixtures.gateway.stats(), fixtures.upstream.stats()]);
-  const observation = await driver.runStep({
-    url: fixtures.gatewayUrl,
-    offered,
-    durationMs: scenario.load.stepMs,
-    method: scenario.load.method,
-    path: scenario.load.path,
-    ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
-    clientTimeoutMs: scenario.load.clientTimeoutMs,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-    ...shape,
-  });
-  // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
-  const interrupted = context.signal?.aborted === true ? `interrupted after ${observation.durationMs} ms of its ${scenario.load.stepMs} ms window` : null;
-  const drain = await drainFixtures(fixtures, drainTimeoutMs(scenario));
+  const [gatewayBefore, upstreamBefore] = await Promise.all([watched.gateway.stats(), watched.upstream.stats()]);
+  const observation = await runLoad(context, offered, shape);
+  const drain = await drainFixtures(watched, drainTimeoutMs(context.scenario));
   const service = serviceDuring(upstreamBefore, drain.upstream);
   const step = judge(context, index, offered, observation, {
     causes: diffCounts(drain.gateway.causes, gatewayBefore.causes),
@@ -75,9 +75,24 @@ export async function measureStep(context: MeasureContext, index: number, offere
     upstreamPeakQueued: drain.peakUpstreamQueued,
     gatewayPeakQueued: drain.peakGatewayQueued,
     drainMs: drain.drainMs,
-    interrupted,
   });
   return { step, service };
+}
+
+function runLoad(context: MeasureContext, offered: number, shape: Partial<StepRequest>): Promise<StepObservation> {
+  const { driver, fixtures, scenario } = context;
+  return driver.runStep({
+    url: fixtures.gatewayUrl,
+    offered,
+    durationMs: scenario.load.stepMs,
+    method: scenario.load.method,
+    path: scenario.load.path,
+    ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
+    clientTimeoutMs: scenario.load.clientTimeoutMs,
+    ...(fixtures.hostHeader === undefined ? {} : { headers: { host: fixtures.hostHeader } }),
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
+    ...shape,
+  });
 }
 
 /** The upstream's service over one step, from its cumulative count and mean before and after. */
@@ -99,8 +114,14 @@ interface Drained {
   drainMs: number;
 }
 
+/** Fixtures whose counters can be read: the ones the harness started. */
+export interface WatchedFixtures {
+  gateway: StatsSource<GatewayStats>;
+  upstream: StatsSource<UpstreamStats>;
+}
+
 /** Polls both fixtures until neither has a request in flight; fails after `timeoutMs`. */
-export async function drainFixtures(fixtures: StepFixtures, timeoutMs: number): Promise<Drained> {
+export async function drainFixtures(fixtures: WatchedFixtures, timeoutMs: number): Promise<Drained> {
   const startedAt = performance.now();
   let peakGatewayQueued = 0;
   let peakUpstreamQueued = 0;
@@ -133,13 +154,15 @@ interface FixtureDeltas {
   upstreamPeakQueued: number;
   gatewayPeakQueued: number;
   drainMs: number;
-  /** Why the step was cut short, or null. */
-  interrupted: string | null;
 }
 
-function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas): StepResult {
-  const verdict = judgeStep(observation, context.scenario.criterion);
+/** Judges a step; `deltas` is null for an external target, which has no counters to read. */
+function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas | null): StepResult {
+  const { scenario } = context;
+  const verdict = judgeStep(observation, scenario.criterion, { countUnmarked: deltas === null });
   const health = generatorVerdict(observation.generator);
+  // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
+  const interrupted = context.signal?.aborted === true ? `interrupted after ${observation.durationMs} ms of its ${scenario.load.stepMs} ms window` : null;
   return {
     index,
     offered,
@@ -156,20 +179,23 @@ function judge(context: MeasureContext, index: number, offered: number, observat
     failures: verdict.failures,
     failureRatio: verdict.failureRatio,
     passed: verdict.passed,
-    predictedFailureRatio: context.predict?.(offered, deltas.upstreamServiceMs) ?? null,
+    predictedFailureRatio: deltas === null ? null : (context.predict?.(offered, deltas.upstreamServiceMs) ?? null),
     status: observation.status,
     errors: observation.errors,
-    causes: deltas.causes,
+    causes: deltas?.causes ?? {},
     latencyMs: observation.latencyMs,
     generator: observation.generator,
-    fixtures: {
-      upstreamPeakQueued: deltas.upstreamPeakQueued,
-      gatewayPeakQueued: deltas.gatewayPeakQueued,
-      upstreamShed: deltas.upstreamShed,
-      upstreamServiceMs: deltas.upstreamServiceMs,
-    },
-    drainMs: deltas.drainMs,
-    valid: health.valid && deltas.interrupted === null,
-    invalidReason: deltas.interrupted ?? health.invalidReason,
+    fixtures:
+      deltas === null
+        ? null
+        : {
+            upstreamPeakQueued: deltas.upstreamPeakQueued,
+            gatewayPeakQueued: deltas.gatewayPeakQueued,
+            upstreamShed: deltas.upstreamShed,
+            upstreamServiceMs: deltas.upstreamServiceMs,
+          },
+    drainMs: deltas?.drainMs ?? 0,
+    valid: health.valid && interrupted === null,
+    invalidReason: interrupted ?? health.invalidReason,
   };
 }

@@ -8,7 +8,7 @@ import type { Driver, StepRequest } from '../load/driver.ts';
 import { createDriver } from '../load/drivers.ts';
 import { warmupMs } from '../load/warmup.ts';
 import { formatLoad } from '../format.ts';
-import { buildReport, capacity, describeEnvironment } from '../report/build.ts';
+import { buildReport, capacity, describeEnvironment, judgedAgainstTarget } from '../report/build.ts';
 import type { Report, StepResult, Theory, Trial } from '../report/schema.ts';
 import type { RunEventListener } from './events.ts';
 import { childProcessLauncher, type FixtureLauncher } from './launch.ts';
@@ -17,6 +17,8 @@ import { RunBudget } from './budget.ts';
 import { plannedSteps, runRamp, runSearch, unitOf } from './plans.ts';
 import { TheoryTracker } from './theory-tracker.ts';
 import { TOOL_VERSION } from '../version.ts';
+import type { PinnedTarget } from '../safety/target-guard.ts';
+import { scenarioForTarget, targetLauncher } from './target.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -30,6 +32,11 @@ export interface RunOptions {
   save?: (report: Report) => Promise<void>;
   /** Where the gateway writes its nginx-style error log. */
   errorLogPath?: string;
+  /**
+   * Send the load to this external target (checked and pinned by the target guard) instead of
+   * starting the fixtures: no counters, no causes, no theory; steps are judged on what the client saw.
+   */
+  target?: PinnedTarget;
   driver?: Driver;
   launcher?: FixtureLauncher;
   now?: () => Date;
@@ -37,9 +44,11 @@ export interface RunOptions {
 
 /** Runs the scenario and returns its final report. */
 export async function runScenario(options: RunOptions): Promise<Report> {
-  const { scenario } = options;
+  const { target } = options;
+  const scenario = target === undefined ? options.scenario : scenarioForTarget(options.scenario, target);
   const unit = unitOf(scenario);
-  const launcher = options.launcher ?? childProcessLauncher;
+  const launcher = target === undefined ? (options.launcher ?? childProcessLauncher) : targetLauncher(target);
+  const targetInfo = target === undefined ? undefined : { url: target.url, pinnedAddress: target.address, authorizedBy: target.authorizedBy };
   const emit: RunEventListener = options.onEvent ?? (() => undefined);
   const createdAt = (options.now ?? (() => new Date()))();
   const environment = describeEnvironment();
@@ -49,14 +58,26 @@ export async function runScenario(options: RunOptions): Promise<Report> {
   /** Each trial's note on its onset (why none was found, or how the ramp brackets it). */
   const notes: (string | null)[] = [];
   const tracker = new TheoryTracker(scenario);
-  let theory: Theory = tracker.theory();
+  // The theory models the fixtures' parameters; an external target has its own, unknown ones.
+  let theory: Theory | null = target === undefined ? tracker.theory() : null;
   let interrupted = false;
   // The report's note: that of the first trial without an onset (the onset is null only when
   // most trials found none, and then such a trial exists).
   const onsetNote = (): string | null => notes.find((_note, index) => trials[index]?.onset === null) ?? null;
 
   const report = (): Report =>
-    buildReport({ scenario, toolVersion: TOOL_VERSION, createdAt, environment, plan: options.plan, trials, onsetNote: onsetNote(), theory, interrupted });
+    buildReport({
+      scenario,
+      toolVersion: TOOL_VERSION,
+      createdAt,
+      environment,
+      plan: options.plan,
+      trials,
+      onsetNote: onsetNote(),
+      theory,
+      interrupted,
+      ...(targetInfo === undefined ? {} : { target: targetInfo }),
+    });
   const save = async (): Promise<void> => {
     const current = report();
     await options.save?.(current);
@@ -74,16 +95,22 @@ export async function runScenario(options: RunOptions): Promise<Report> {
       // One driver per trial: the open model's connection pool belongs to one gateway.
       const driver = options.driver ?? createDriver(scenario.model);
       try {
-        emit({ type: 'fixtures-ready', gatewayUrl: fixtures.gatewayUrl, upstreamUrl: fixtures.upstreamUrl });
+        if (targetInfo === undefined) emit({ type: 'fixtures-ready', gatewayUrl: fixtures.gatewayUrl, upstreamUrl: fixtures.upstreamUrl });
+        else emit({ type: 'target-ready', ...targetInfo });
+        const unjudged = target === undefined || index > 0 ? [] : scenario.expect.filter((expectation) => !judgedAgainstTarget(expectation));
+        if (unjudged.length > 0) {
+          emit({ type: 'notice', message: `not judged against an external target (they read the fixtures' counters or model): ${unjudged.map((e) => Object.keys(e).join('')).join(', ')}` });
+        }
         emit({ type: 'trial-start', trial: index, trials: options.repeat, plannedSteps: plannedSteps(scenario, options.plan) });
         const measure = async (offered: number): Promise<StepResult> => {
           const stepIndex = trial.steps.length;
           const shape = stepShape(scenario, offered, trial, theory);
           emit({ type: 'step-start', trial: index, index: stepIndex, offered, unit, durationMs: scenario.load.stepMs + (shape.warmupMs ?? 0) });
-          const context = { driver, fixtures, scenario, signal: budget.signal, predict: (load: number, serviceMs: number | null) => tracker.predict(load, serviceMs) };
+          const predict = target === undefined ? { predict: (load: number, serviceMs: number | null) => tracker.predict(load, serviceMs) } : {};
+          const context = { driver, fixtures, scenario, signal: budget.signal, ...predict };
           const measured = await measureStep(context, stepIndex, offered, shape);
           tracker.add(measured);
-          theory = tracker.theory();
+          if (target === undefined) theory = tracker.theory();
           trial.steps.push(measured.step);
           if (!measured.step.valid && !budget.signal.aborted) {
             emit({ type: 'notice', message: `the step at ${formatLoad(offered, unit)} is not judged: ${measured.step.invalidReason ?? 'invalid'}` });
@@ -117,9 +144,9 @@ export async function runScenario(options: RunOptions): Promise<Report> {
  * and the warm-up that lets the window see the steady state ({@link warmupMs}: capacity from the
  * theory's C / S, or the best goodput measured so far; buffer Q; at most 1.5 windows).
  */
-function stepShape(scenario: Scenario, offered: number, trial: Trial, theory: Theory): Partial<Pick<StepRequest, 'warmupMs' | 'arrivals' | 'seed' | 'maxConnections'>> {
+function stepShape(scenario: Scenario, offered: number, trial: Trial, theory: Theory | null): Partial<Pick<StepRequest, 'warmupMs' | 'arrivals' | 'seed' | 'maxConnections'>> {
   if (scenario.model === 'closed') return {};
-  const capacityRps = theory.capacityRps ?? capacity(trial.steps)?.maxGoodputRps ?? null;
+  const capacityRps = theory?.capacityRps ?? capacity(trial.steps)?.maxGoodputRps ?? null;
   return {
     warmupMs: warmupMs({ rateRps: offered, capacityRps, buffer: scenario.upstream.queue, maxMs: 1.5 * scenario.load.stepMs }),
     arrivals: scenario.load.arrivals,

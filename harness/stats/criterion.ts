@@ -28,8 +28,15 @@ export interface StepVerdict {
  * nothing finished has a ratio of 0 (no evidence of failure, rather than a division by zero),
  * and rates over a 0 ms step are 0.
  */
-export function judgeStep(observation: StepObservation, criterion: Pick<CriterionConfig, 'failureRatio' | 'statuses'>): StepVerdict {
-  const gatewayFailures = criterion.statuses.reduce((sum, status) => sum + (observation.gatewayGenerated[String(status)] ?? 0), 0);
+export function judgeStep(
+  observation: StepObservation,
+  criterion: Pick<CriterionConfig, 'failureRatio' | 'statuses'>,
+  options: { countUnmarked?: boolean } = {},
+): StepVerdict {
+  // An external target marks nothing: every response with a criterion status counts, since the
+  // client cannot tell the gateway's 502 from one passed through (`countUnmarked`).
+  const counted = options.countUnmarked === true ? observation.status : observation.gatewayGenerated;
+  const gatewayFailures = criterion.statuses.reduce((sum, status) => sum + (counted[String(status)] ?? 0), 0);
   const failures = gatewayFailures + observation.errored + observation.lost;
   const finished = observation.sent - observation.unfinished;
   const failureRatio = finished > 0 ? failures / finished : 0;

@@ -3,26 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../harness/cli/main.ts';
-import type { CliIO } from '../../harness/cli/io.ts';
+import { runMain } from '../helpers/run-main.ts';
 
 const bin = fileURLToPath(new URL('../../harness/cli/bin.js', import.meta.url));
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/scenarios/${name}`, import.meta.url));
 
-/** Runs `main()` in this process with captured output. */
-async function runMain(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const io: CliIO = { stdout, stderr, color: false, onSignal: () => () => undefined };
-  const code = await main(argv, io);
-  return { code, stdout: out, stderr: err };
-}
 
 /** Runs the real executable, as a user would. */
 function runBin(argv: string[]) {
@@ -105,7 +91,7 @@ describe('the overload command line', function () {
     assert.ok(report.expectations.every((expectation) => expectation.passed));
     assert.match(stderr, /began returning 502s at 21 connections/);
     assert.match(stderr, /reports: /);
-    assert.deepEqual((await readdir(out)).sort(), ['gateway-error.log', 'report.json', 'report.md']);
+    assert.deepEqual((await readdir(out)).sort(), ['chart.svg', 'gateway-error.log', 'report.html', 'report.json', 'report.md']);
   });
 
   it('exits 3 when an expectation fails', async () => {
@@ -116,7 +102,7 @@ describe('the overload command line', function () {
   });
 
   it('prints help for every command', async () => {
-    for (const command of ['list', 'plan', 'run', 'serve']) {
+    for (const command of ['list', 'plan', 'run', 'serve', 'compare', 'report']) {
       const { code, stdout } = await runMain([command, '--help']);
       assert.equal(code, 0, command);
       assert.match(stdout, new RegExp(`overload ${command}`));

@@ -20,6 +20,8 @@ const openWorkers3 = fixture('open-workers3');
 const closedShed503 = fixture('closed-shed503');
 const empty = fixture('empty');
 const otherScenario = fixture('other-scenario');
+/** The default scenario run with --target against an upstream fixture alone. */
+const target = fixture('target-upstream');
 
 const FIVE_PERCENT = { tolerance: 0.05 };
 
@@ -266,6 +268,13 @@ describe('assertComparable', () => {
     assert.equal(error.message, 'baseline.json and other.json cannot be compared: they differ in scenario.name.');
     assert.deepEqual(error.problems, [{ path: 'scenario.name', message: 'the scenario differs: baseline.json has "overload", other.json has "overload-hang"' }]);
     assert.match(error.hint ?? '', /^Compare runs of the same scenario and model/);
+  });
+
+  it('refuses to compare the fixtures with an external target: their capacities have different owners', () => {
+    const error = thrown(() => assertComparable(closedOnset, target, { baseline: 'baseline.json', current: 'target.json' }));
+    assert.equal(error.message, 'baseline.json and target.json cannot be compared: they differ in target.');
+    assert.deepEqual(error.problems, [{ path: 'target', message: 'the system under load differs: baseline.json has "the fixtures", target.json has "an external target"' }]);
+    assert.doesNotThrow(() => assertComparable(target, target));
   });
 
   it('refuses another model, with its unit, as one error listing both', () => {

@@ -40,6 +40,12 @@ describe('judgeStep', () => {
     assert.equal(verdict.passed, true);
   });
 
+  it('counts every response with a criterion status against an external target, which marks none', () => {
+    const verdict = judgeStep(observation({ errored: 0, lost: 0, gatewayGenerated: {} }), { failureRatio: 0.01, statuses: [502, 503] }, { countUnmarked: true });
+    assert.equal(verdict.failures, 90);
+    assert.equal(verdict.passed, false);
+  });
+
   it('counts every criterion status the gateway generated', () => {
     const verdict = judgeStep(observation({ errored: 0, lost: 0, gatewayGenerated: { '502': 60, '503': 30, '504': 5 } }), { failureRatio: 0.01, statuses: [502, 503] });
     assert.equal(verdict.failures, 90);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CAUSE_MEANINGS, causeTotals, dominantCause, explain, stepAgreement, type ExplainInput } from '../../harness/report/explain.ts';
+import { CAUSE_MEANINGS, causeTotals, clientFailures, describeClientFailures, dominantCause, explain, stepAgreement, type ExplainInput } from '../../harness/report/explain.ts';
 import type { Theory } from '../../harness/report/schema.ts';
 
 const criterion = { failureRatio: 0.01, statuses: [502] };
@@ -176,5 +176,19 @@ describe('measured beside predicted, per step', () => {
       sentences.includes('The measured failure ratio disagrees with theory beyond the noise at 2 steps: at 480 req/s 10.2 % measured, 16.7 % predicted (noise ±4.0 %); at 640 req/s 30.0 % measured, 37.5 % predicted (noise ±5.1 %).'),
       sentences.join('\n'),
     );
+  });
+});
+
+describe('clientFailures', () => {
+  it('tallies criterion statuses, client errors and lost requests over the steps, and names the largest first', () => {
+    const steps = [
+      { offered: 20, valid: true, status: { '200': 900, '502': 3, '503': 7 }, errors: { ECONNRESET: 40 }, lost: 1 },
+      { offered: 21, valid: true, status: { '200': 800, '502': 2 }, errors: { ECONNRESET: 60, ETIMEDOUT: 5 }, lost: 0 },
+    ];
+    const tally = clientFailures(steps, [502]);
+    assert.deepEqual(tally, { ECONNRESET: 100, ETIMEDOUT: 5, '502': 5, lost: 1 });
+    // Ties by name: '502' before 'ETIMEDOUT'.
+    assert.equal(describeClientFailures(tally), 'ECONNRESET ×100, 502 ×5 and ETIMEDOUT ×5');
+    assert.equal(describeClientFailures({}), 'nothing');
   });
 });

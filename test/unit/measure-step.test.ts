@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { drainFixtures, serviceDuring, type StepFixtures } from '../../harness/runner/measure-step.ts';
+import { drainFixtures, serviceDuring, type WatchedFixtures } from '../../harness/runner/measure-step.ts';
 import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
 import { OverloadError } from '../../harness/errors.ts';
 
@@ -31,11 +31,10 @@ const gateway = (patch: Partial<GatewayStats> = {}): GatewayStats => ({
 });
 
 /** Fixtures whose successive stats readings are the given lists (the last one repeats). */
-function scripted(gateways: GatewayStats[], upstreams: UpstreamStats[]): StepFixtures & { reads: () => number } {
+function scripted(gateways: GatewayStats[], upstreams: UpstreamStats[]): WatchedFixtures & { reads: () => number } {
   let g = 0;
   let u = 0;
   return {
-    gatewayUrl: 'http://127.0.0.1:1',
     gateway: { stats: () => Promise.resolve(gateways[Math.min(g++, gateways.length - 1)] ?? gateway()) },
     upstream: { stats: () => Promise.resolve(upstreams[Math.min(u++, upstreams.length - 1)] ?? upstream()) },
     reads: () => g,

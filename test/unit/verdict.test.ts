@@ -11,6 +11,7 @@ function fixture(name: string): Report {
 
 const closedOnset = fixture('closed-onset');
 const noOnset503 = fixture('no-onset-503');
+const target = fixture('target-upstream');
 
 /** The frozen closed-model report with some fields replaced. */
 function closed(changes: Partial<Report>): Report {
@@ -26,6 +27,10 @@ function open(): Report {
 }
 
 describe('verdictSentence', () => {
+  it('tells what the client saw for an external target, which has no gateway counters', () => {
+    assert.equal(verdictSentence(target), 'The target began failing requests at 21 connections; the client saw ECONNRESET ×18,701.');
+  });
+
   const cases: { name: string; report: () => Report; expected: string }[] = [
     {
       name: 'names the closed-model onset beside the theory and the dominant cause',

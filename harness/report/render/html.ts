@@ -14,7 +14,7 @@ import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import { stepAgreement } from '../explain.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { causeNoun, verdictSentence } from '../verdict.ts';
-import { asSentence, describeCriterion, describeOutcomes, sortByOffered } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered } from './shared.ts';
 
 /**
  * Where the page may load from: nowhere. Styles are inline; images only as `data:` URLs (a chart
@@ -228,7 +228,7 @@ function predictedCell(step: StepResult): string {
 
 function causesSection(report: Report): string {
   const sum = totalCount(report.causes);
-  if (sum === 0) return section('causes', 'Causes', ['<p>The gateway reported no failures.</p>']);
+  if (sum === 0) return section('causes', 'Causes', [`<p>${esc(noCausesSentence(report))}</p>`]);
   const rows = largestFirst(report.causes).map(([cause, n]) => {
     const share = n / sum;
     // A bar as wide as the share, drawn by CSS: no image, nothing to load.

@@ -12,7 +12,7 @@ import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, form
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { stepAgreement } from '../explain.ts';
-import { asSentence, describeCriterion, describeOutcomes, sortByOffered } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered } from './shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
 export function render(report: Report): string {
@@ -123,7 +123,7 @@ function stepRow(step: StepResult, unit: Report['unit']): string {
 function causesSection(report: Report): string {
   const entries = largestFirst(report.causes);
   const sum = totalCount(report.causes);
-  if (sum === 0) return '## Causes\n\nThe gateway reported no failures.';
+  if (sum === 0) return `## Causes\n\n${noCausesSentence(report)}`;
   const rows = entries.map(([cause, n]) => `| ${cell(cause)} | ${formatCount(n)} | ${formatPercent(n / sum)} |`);
   if (entries.length > 1) rows.push(`| **total** | **${formatCount(sum)}** | 100 % |`);
   return ['## Causes', '', '| cause | count | share |', '|:--|--:|--:|', ...rows].join('\n');

@@ -5,7 +5,8 @@
  */
 import { formatCount, formatSetting } from '../../format.ts';
 import { largestFirst } from '../../stats/counts.ts';
-import type { StepResult } from '../schema.ts';
+import { clientFailures, describeClientFailures } from '../explain.ts';
+import type { Report, StepResult } from '../schema.ts';
 
 /** The steps by offered load, ascending; steps at the same load keep the order they ran in. */
 export function sortByOffered(steps: readonly StepResult[]): StepResult[] {
@@ -24,6 +25,16 @@ export function describeCriterion(criterion: { failureRatio: number; statuses: r
 /** Ends `text` with a full stop unless it already ends a sentence (report text such as a theory basis may or may not). */
 export function asSentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * The causes section's sentence when there are no cause counters to list: an external target has
+ * none (the client's view stands in), the fixtures' gateway may simply have failed nothing.
+ */
+export function noCausesSentence(report: Pick<Report, 'target' | 'steps' | 'scenario'>): string {
+  if (report.target === undefined) return 'The gateway reported no failures.';
+  const seen = clientFailures(report.steps, report.scenario.parameters.criterion.statuses);
+  return `An external target reports no causes; the client saw ${describeClientFailures(seen)}. The gateway's own error log says which hop failed and why.`;
 }
 
 /** Statuses by code, then client errors by code, then lost requests: everything a step's requests became (`200: 790, 502: 801`). */

@@ -10,6 +10,7 @@ import { plot } from 'asciichart';
 import { formatCount, formatFixed, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, unitLabel } from '../../format.ts';
 import { topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
+import { clientFailures, describeClientFailures } from '../explain.ts';
 import { describeCriterion, sortByOffered } from './shared.ts';
 
 /** How the terminal looks: whether ANSI colors (and box-drawing chart glyphs) are allowed, and its width in columns. */
@@ -94,7 +95,12 @@ function summary(report: Report, width: number, paint: (style: Style, text: stri
     keyed('theory', `${theory.onset === null ? 'no onset predicted' : formatLoad(theory.onset, unit)}. ${theory.basis}`);
   }
   const top = topCount(report.causes);
-  keyed('cause', top === null ? 'none: the gateway failed no request' : `${top.key}, ${formatCount(top.count)} of ${formatCount(totalCount(report.causes))} failures (${formatPercent(top.share)})`);
+  if (report.target !== undefined) {
+    keyed('target', `${report.target.url} → ${report.target.pinnedAddress} (authorized: ${report.target.authorizedBy})`);
+    keyed('failures', `the client saw ${describeClientFailures(clientFailures(report.steps, report.scenario.parameters.criterion.statuses))}`);
+  } else {
+    keyed('cause', top === null ? 'none: the gateway failed no request' : `${top.key}, ${formatCount(top.count)} of ${formatCount(totalCount(report.causes))} failures (${formatPercent(top.share)})`);
+  }
   if (report.capacity !== null) {
     const capacityRps = theory?.capacityRps ?? null;
     const predicted = capacityRps === null ? '' : `; theory ${formatRate(capacityRps)} req/s`;

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadScenario } from '../../harness/config/load-scenario.ts';
+import type { Report } from '../../harness/report/schema.ts';
+import { forkUpstream } from '../../harness/runner/fixtures.ts';
+import { runMain } from '../helpers/run-main.ts';
+import { startScriptedServer } from '../helpers/scripted-server.ts';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'overload-target-'));
+}
+
+describe('overload run --target: the user’s own service instead of the fixtures', function () {
+  this.timeout(60_000);
+
+  it('refuses a target beyond loopback before making the run folder or sending anything (exit 2)', async () => {
+    const dir = await tempDir();
+    for (const target of ['http://10.0.0.1/', 'http://example.com/', 'http://0.0.0.0:8080/']) {
+      const { code, stderr } = await runMain(['run', 'overload', '--quick', '--target', target, '--out', path.join(dir, 'run')]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /refused/);
+      assert.match(stderr, /Hint: /);
+    }
+    assert.deepEqual(await readdir(dir), []);
+  });
+
+  it('sends every request to the pinned address with the original Host header, path and query', async () => {
+    const seen: { host: string | undefined; url: string | undefined }[] = [];
+    const server = await startScriptedServer((_n, req, res) => {
+      seen.push({ host: req.headers.host, url: req.url });
+      res.end('ok');
+    });
+    after(() => server.close());
+    const port = new URL(server.url).port;
+    const out = path.join(await tempDir(), 'run');
+    // A two-step ramp (1 and 2 connections): a fast server never fails, and the run stays short.
+    const { code, stderr } = await runMain([
+      'run', 'overload', '--quick', '--ramp', '--set', 'ramp.from=1', '--set', 'ramp.to=2', '--set', 'ramp.step=1',
+      '--target', `http://localhost:${port}/orders?limit=5`, '--out', out, '--format', 'json',
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.ok(seen.length > 10, `the server saw the load (${seen.length} requests)`);
+    assert.ok(seen.every((request) => request.host === `localhost:${port}` && request.url === '/orders?limit=5'), JSON.stringify(seen.slice(0, 3)));
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+    assert.deepEqual(report.target, { url: `http://localhost:${port}/orders?limit=5`, pinnedAddress: '127.0.0.1', authorizedBy: 'loopback' });
+    assert.equal(report.gateway.kind, 'external');
+    assert.equal(report.theory, null);
+    assert.equal(report.scenario.parameters.load.path, '/orders?limit=5');
+  });
+
+  it('finds the onset of an upstream that resets what it cannot queue (C + Q + 1 = 21), from what the client saw', async () => {
+    const scenario = await loadScenario('overload');
+    const upstream = await forkUpstream({ ...scenario.upstream, seed: 1 });
+    after(() => upstream.stop());
+    const out = path.join(await tempDir(), 'run');
+    const { code, stderr } = await runMain(['run', 'overload', '--quick', '--set', 'search.start=16', '--target', upstream.url, '--out', out, '--format', 'json']);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+    assert.equal(report.onset?.value, 21);
+    assert.deepEqual(report.causes, {}, 'no gateway counters against a target');
+    assert.match(report.explanation[0] ?? '', /The target began failing requests at 21 connections: the client saw ECONNRESET/);
+    // The scenario's one expectation reads the fixtures' model: not judged against a target, and said so.
+    assert.deepEqual(report.expectations, []);
+    assert.match(stderr, /not judged against an external target .*onsetMatchesTheory/);
+  });
+});
