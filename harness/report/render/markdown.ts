@@ -71,6 +71,10 @@ function verdict(report: Report): string {
   }
   const criterion = onset?.criterion ?? report.scenario.parameters.criterion;
   lines.push(`Criterion: a step fails when ${describeCriterion(criterion)}.`);
+  if (report.target !== undefined) {
+    const { url, pinnedAddress, authorizedBy } = report.target;
+    lines.push(`Target: ${cell(url)}, every connection to ${pinnedAddress} (authorized: ${authorizedBy}); the scenario's upstream and gateway settings were not used.`);
+  }
   if (theory !== null) {
     const service = theory.serviceMsMeasured === null ? '' : ` with the measured service time S = ${formatMs(theory.serviceMsMeasured)}`;
     const limit = theory.limitedBy === null ? '' : ` First limit: the ${theory.limitedBy}.`;
