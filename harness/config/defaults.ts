@@ -14,6 +14,8 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     serviceDistribution: 'fixed',
     shed: 'reset',
     keepAliveTimeoutMs: 5000,
+    connectionLimit: 0,
+    invalidEvery: 0,
   },
   gateway: {
     kind: 'node',

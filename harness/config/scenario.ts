@@ -31,6 +31,16 @@ export interface UpstreamConfig {
   shed: ShedMode;
   /** How long an idle keep-alive connection stays open (Node's `server.keepAliveTimeout`). */
   keepAliveTimeoutMs: number;
+  /**
+   * Most connections open at once (Node's `server.maxConnections`); the kernel accepts more and
+   * Node closes them at once. 0: no cap. Scenario `connection-limit`.
+   */
+  connectionLimit: number;
+  /**
+   * Every N-th request is answered with a malformed status line, as a bug writing a broken
+   * response would (the gateway's `upstream sent invalid header`). 0: never. Scenario `bad-response`.
+   */
+  invalidEvery: number;
 }
 
 /** The gateway fixture: its pool, queue, timeouts and retry (DESIGN.md §2). */

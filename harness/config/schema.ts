@@ -32,6 +32,8 @@ const upstream = z.strictObject({
   serviceDistribution: choice<ServiceDistribution>()(['fixed', 'exponential', 'lognormal'], D.upstream.serviceDistribution),
   shed: choice<ShedMode>()(['reset', 'close', 'hang', '503'], D.upstream.shed),
   keepAliveTimeoutMs: int(TIMER, D.upstream.keepAliveTimeoutMs),
+  connectionLimit: int({ min: 0, note: '0 means no limit' }, D.upstream.connectionLimit),
+  invalidEvery: int({ min: 0, note: '0 means never' }, D.upstream.invalidEvery),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),

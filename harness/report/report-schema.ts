@@ -85,6 +85,9 @@ const scenarioParameters = z.object({
     serviceDistribution: z.enum(['fixed', 'exponential', 'lognormal']),
     shed: z.enum(['reset', 'close', 'hang', '503']),
     keepAliveTimeoutMs: z.number(),
+    // Added after the first reports: absent in those, which had neither fault (0).
+    connectionLimit: z.number().default(0),
+    invalidEvery: z.number().default(0),
   }),
   gateway: z.object({
     kind: z.literal('node'),

@@ -47,7 +47,7 @@ export class TheoryTracker {
   theory(): Theory {
     const { scenario } = this;
     return scenario.model === 'closed'
-      ? closedLoopTheory({ ...scenario.upstream, ...scenario.gateway, serviceMsMeasured: this.serviceMs(), maxConnections: scenario.caps.maxConnections })
+      ? closedLoopTheory({ ...scenario.upstream, ...scenario.gateway, serviceMsMeasured: this.serviceMs(), maxConnections: scenario.caps.maxConnections, failureRatio: scenario.criterion.failureRatio })
       : openLoopTheory(this.openInput());
   }
 

@@ -18,6 +18,12 @@ export interface CapacityModel {
   poolConnections: number;
   queueLimit: number;
   shed: ShedMode;
+  /** The upstream's cap on open connections (`upstream.connectionLimit`); 0 or absent: none. */
+  connectionLimit?: number;
+  /** Every N-th response is malformed (`upstream.invalidEvery`); 0 or absent: none. */
+  invalidEvery?: number;
+  /** The criterion's failure ratio (default 0.01), against which a constant fault share is judged. */
+  failureRatio?: number;
 }
 
 export interface ClosedLoopInput extends CapacityModel {
@@ -55,6 +61,25 @@ function closedLoopLimit(model: CapacityModel): Limit {
   const k = c + q;
   const gatewayOnset = p + queueLimit + 1;
   const outstanding = 'Closed loop, zero think time: at most N requests are outstanding (research/gateway-502.md §8.3)';
+  const invalidEvery = model.invalidEvery ?? 0;
+  const criterion = model.failureRatio ?? 0.01;
+  if (invalidEvery > 0 && 1 / invalidEvery >= criterion) {
+    // A fault that hits a fixed share of requests does not depend on load (§4, "upstream sent invalid header").
+    return {
+      onset: 1,
+      limitedBy: 'upstream',
+      basis: `Every ${invalidEvery}th response is malformed (upstream_invalid → 502): ${formatShare(1 / invalidEvery)} of the requests fail at any load, at or above the criterion (${formatShare(criterion)}), so the onset is the lowest load, 1 connection, whatever the capacity.`,
+    };
+  }
+  const limit = model.connectionLimit ?? 0;
+  if (limit > 0 && limit < k && limit < p) {
+    // N requests in flight need min(N, P) upstream connections; the upstream closes those beyond its limit on accept.
+    return {
+      onset: limit + 1,
+      limitedBy: 'upstream',
+      basis: `${outstanding}, and the gateway opens one upstream connection per request in flight (up to its pool, P = ${p}); the upstream closes connections beyond its limit of ${limit} as soon as it accepts them (→ 502), before its queue (C + Q = ${k}) is full, so the onset is ${limit} + 1 = ${limit + 1}.`,
+    };
+  }
   const viaGateway = `the gateway's own queue overflows (gateway_overflow → 502) when N > P + queueLimit = ${p} + ${queueLimit} = ${p + queueLimit}, so the onset is ${gatewayOnset}`;
   if (p <= k) {
     return {
@@ -222,4 +247,9 @@ export function openLoopTheory(input: OpenLoopInput): Theory {
     onset = high;
   }
   return { ...base, onset: Math.round(onset * 10) / 10, basis: model.basis, limitedBy };
+}
+
+/** `2 %`, `0.5 %`: a share for a basis sentence (theory stays free of the report's formatters). */
+function formatShare(share: number): string {
+  return `${Number((share * 100).toPrecision(3))} %`;
 }

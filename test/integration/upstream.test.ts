@@ -167,6 +167,28 @@ describe('upstream fixture', function () {
     assert.ok(stats.serviceMsMeasured !== null && stats.serviceMsMeasured < 1, `measured ${stats.serviceMsMeasured} ms`);
   });
 
+  it('with invalidEvery = 3, every third request gets a malformed status line and the others 200', async () => {
+    const fx = await start({ workers: 1, queue: 10, serviceMs: 0, invalidEvery: 3 });
+    const p = pool(fx.url, 1);
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < 9; i++) outcomes.push(await send(p));
+    // undici's parser error has no code; its name says what it is.
+    assert.deepEqual(tally(outcomes), { '200': 6, HTTPParserError: 3 });
+    assert.ok(outcomes.every((outcome, i) => ((i + 1) % 3 === 0) === !('status' in outcome)), JSON.stringify(outcomes));
+    assert.equal(fx.stats().invalid, 3);
+  });
+
+  it('with connectionLimit = 2, a third connection is closed as soon as it is accepted, and counted', async () => {
+    const fx = await start({ workers: 4, queue: 0, serviceMs: 200, connectionLimit: 2 });
+    const p = pool(fx.url, 3);
+    const outcomes = await Promise.all([send(p), send(p), send(p)]);
+    const failed = outcomes.filter((outcome) => !('status' in outcome));
+    assert.equal(tally(outcomes)['200'], 2, JSON.stringify(outcomes));
+    assert.equal(failed.length, 1, JSON.stringify(outcomes));
+    assert.match(JSON.stringify(failed), /UND_ERR_SOCKET|ECONNRESET/);
+    assert.equal(fx.stats().droppedConnections, 1);
+  });
+
   it('close() ends every connection and resolves; stats() still answers afterwards', async () => {
     const fx = await start({ ...C2_Q3, serviceMs: 5000, shed: 'hang' });
     const p = pool(fx.url, 8);

@@ -26,6 +26,16 @@ describe('report schema', () => {
     });
   }
 
+  it('reads a report written before upstream.connectionLimit and invalidEvery existed as having neither fault (0)', () => {
+    const json = raw('closed-onset');
+    const upstream = (json.scenario as { parameters: { upstream: Record<string, unknown> } }).parameters.upstream;
+    delete upstream.connectionLimit;
+    delete upstream.invalidEvery;
+    const report = parseReport(json);
+    assert.equal(report.scenario.parameters.upstream.connectionLimit, 0);
+    assert.equal(report.scenario.parameters.upstream.invalidEvery, 0);
+  });
+
   it('refuses a report without steps, naming the path `steps` and exiting 2', () => {
     const json = raw('closed-onset');
     delete json.steps;

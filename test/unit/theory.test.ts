@@ -20,6 +20,12 @@ describe('closed-loop theory', () => {
     ['P = C + Q exactly is still limited by the gateway', { poolConnections: 20, queueLimit: 4 }, 25, 'gateway'],
     ["shed: 503 has no upstream 502: only the gateway's limit", { shed: '503', poolConnections: 64, queueLimit: 32 }, 97, 'gateway'],
     ['shed: hang has no upstream 502 either', { shed: 'hang', poolConnections: 64, queueLimit: 32 }, 97, 'gateway'],
+    ['a connection limit of 8 below C + Q fails from its 9th connection', { connectionLimit: 8 }, 9, 'upstream'],
+    ['a connection limit at or above C + Q changes nothing', { connectionLimit: 20 }, 21, 'upstream'],
+    ['a connection limit above a smaller pool changes nothing', { connectionLimit: 10, poolConnections: 8, queueLimit: 4 }, 13, 'gateway'],
+    ['every 50th response malformed (2 % ≥ 1 %) fails from the lowest load', { invalidEvery: 50 }, 1, 'upstream'],
+    ['every 200th response malformed (0.5 % < 1 %) leaves the capacity onset', { invalidEvery: 200 }, 21, 'upstream'],
+    ['every 200th malformed fails from the lowest load under a 0.5 % criterion', { invalidEvery: 200, failureRatio: 0.005 }, 1, 'upstream'],
   ];
   for (const [name, change, onset, limitedBy] of onsets) {
     it(name, () => {
@@ -41,6 +47,14 @@ describe('closed-loop theory', () => {
       closedLoopTheory({ ...defaults, poolConnections: 8, queueLimit: 4 }).basis,
       "Closed loop, zero think time: at most N requests are outstanding (research/gateway-502.md §8.3); the gateway's pool (P = 8) is not larger than C + Q = 4 + 16 = 20, so the upstream never holds more than 8 and never sheds; the gateway's own queue overflows (gateway_overflow → 502) when N > P + queueLimit = 8 + 4 = 12, so the onset is 13.",
     );
+  });
+
+  it('says why a fault onset does not depend on capacity', () => {
+    assert.equal(
+      closedLoopTheory({ ...defaults, invalidEvery: 50 }).basis,
+      'Every 50th response is malformed (upstream_invalid → 502): 2 % of the requests fail at any load, at or above the criterion (1 %), so the onset is the lowest load, 1 connection, whatever the capacity.',
+    );
+    assert.match(closedLoopTheory({ ...defaults, connectionLimit: 8 }).basis, /closes connections beyond its limit of 8 as soon as it accepts them \(→ 502\), before its queue \(C \+ Q = 20\) is full, so the onset is 8 \+ 1 = 9\.$/);
   });
 
   it('says in the basis that a passed-through 503 is no 502', () => {

@@ -33,7 +33,7 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
   const max = scenario.model === 'closed' ? caps.maxConnections : caps.maxRps;
   const theory =
     scenario.model === 'closed'
-      ? closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections })
+      ? closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections, failureRatio: scenario.criterion.failureRatio })
       : openLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, arrivals: load.arrivals, serviceDistribution: up.serviceDistribution, failureRatio: scenario.criterion.failureRatio });
   const lines = [
     `scenario ${scenario.name}${scenario.description === '' ? '' : `: ${scenario.description}`}`,
