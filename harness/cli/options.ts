@@ -10,19 +10,19 @@ import { OverloadError } from '../errors.ts';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/render/formats.ts';
 
 export interface ScenarioArgs {
-  scenario: string;
+  scenario: string | undefined;
   set: string[];
   quick: boolean;
   seed: number | undefined;
   model: 'closed' | 'open' | undefined;
 }
 
-/** Adds `<scenario>`, `--set`, `--quick`, `--seed` and `--model`. */
-export function withScenarioOptions<T>(yargs: Argv<T>) {
+/** Adds `<scenario>` (optional where the command has another way to name scenarios, as `run --all`), `--set`, `--quick`, `--seed` and `--model`. */
+export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOptional?: boolean } = {}) {
   return yargs
     .positional('scenario', {
       type: 'string',
-      demandOption: true,
+      demandOption: options.scenarioOptional !== true,
       describe: 'a scenario name from scenarios/ (see `overload list`) or a path to a scenario file',
     })
     .option('set', {
@@ -44,9 +44,10 @@ export function withScenarioOptions<T>(yargs: Argv<T>) {
 }
 
 /** Loads and validates the scenario the arguments name, `--model` folded into the `--set` list. */
-export function resolveScenario(args: ScenarioArgs): Promise<Scenario> {
+export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario): Promise<Scenario> {
+  if (scenario === undefined) throw new OverloadError('USAGE', 'name a scenario', { hint: 'see `overload list`' });
   const sets = args.model === undefined ? args.set : [...args.set, `model=${args.model}`];
-  return loadScenario(args.scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+  return loadScenario(scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
 }
 
 /**

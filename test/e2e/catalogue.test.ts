@@ -1,43 +1,96 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../harness/report/schema.ts';
 import { runMain } from '../helpers/run-main.ts';
 
-/** Runs a named scenario with --quick, as a user would, and returns its exit code and report. */
-async function runQuick(name: string): Promise<{ code: number; stderr: string; report: Report }> {
-  const out = path.join(await mkdtemp(path.join(tmpdir(), `overload-${name}-`)), 'run');
-  const { code, stderr } = await runMain(['run', name, '--quick', '--out', out, '--format', 'json']);
-  const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
-  return { code, stderr, report };
-}
+/**
+ * One `overload run --all --quick`, as a user or a CI job would run the catalogue, then each
+ * scenario's defining claim checked on its own report. One run for all keeps `npm test` short.
+ */
+describe('the catalogue of causes: overload run --all --quick', function () {
+  this.timeout(300_000);
+  const reports = new Map<string, Report>();
+  let run: { code: number; stdout: string; stderr: string };
+  let root = '';
 
-describe('the catalogue of causes: each scenario reproduces its cause and checks its own claim', function () {
-  this.timeout(60_000);
-
-  it('connection-limit: 502s from one connection above the upstream’s limit of 8, far below C + Q + 1 = 21', async () => {
-    const { code, stderr, report } = await runQuick('connection-limit');
-    assert.equal(code, 0, stderr);
-    assert.equal(report.onset?.value, 9);
-    assert.equal(report.onset?.low, 8);
-    assert.equal(report.theory?.onset, 9);
-    const causes = Object.keys(report.causes);
-    assert.ok(causes.length > 0 && causes.every((cause) => cause === 'upstream_closed' || cause === 'upstream_reset'), JSON.stringify(report.causes));
-    assert.ok(report.expectations.length === 3 && report.expectations.every((expectation) => expectation.passed), JSON.stringify(report.expectations));
+  before(async () => {
+    root = path.join(await mkdtemp(path.join(tmpdir(), 'overload-all-')), 'all');
+    run = await runMain(['run', '--all', '--quick', '--out', root, '--format', 'json']);
+    for (const name of await readdir(root)) {
+      if (name.endsWith('.md')) continue;
+      reports.set(name, JSON.parse(await readFile(path.join(root, name, 'report.json'), 'utf8')) as Report);
+    }
   });
 
-  it('bad-response: the same ~2 % of 502s (upstream_invalid) at every load, so the onset is the lowest load', async () => {
-    const { code, stderr, report } = await runQuick('bad-response');
-    assert.equal(code, 0, stderr);
-    assert.equal(report.onset?.value, 1);
-    assert.deepEqual(Object.keys(report.causes), ['upstream_invalid']);
-    // Every 50th request: 2 %, whatever the load (1 to 16 connections); a 1 s step at 1 connection has ~70.
-    assert.ok(report.steps.length >= 4, `a search down from 16 (${report.steps.map((step) => step.offered).join(', ')})`);
-    for (const step of report.steps) {
-      assert.ok(step.failureRatio >= 0.01 && step.failureRatio <= 0.04, `${step.offered} connections: ${step.failureRatio}`);
+  const report = (name: string): Report => {
+    const found = reports.get(name);
+    assert.ok(found, `${name} ran (folders: ${[...reports.keys()].join(', ')})`);
+    return found;
+  };
+
+  it('runs every named scenario, each holds its expectations, and ends with one summary table (exit 0)', async () => {
+    assert.equal(run.code, 0, run.stderr.slice(-2000));
+    assert.ok(reports.size >= 7, [...reports.keys()].join(', '));
+    assert.match(run.stdout, /^scenario +onset +theory +dominant cause +expectations +baseline +time$/m);
+    assert.match(run.stdout, /All \d+ scenarios held their expectations\./);
+    for (const [name, each] of reports) {
+      assert.ok(each.expectations.every((expectation) => expectation.passed), `${name}: ${JSON.stringify(each.expectations)}`);
     }
-    assert.match(report.explanation.join(' '), /upstream sent invalid header/);
-    assert.ok(report.expectations.every((expectation) => expectation.passed), JSON.stringify(report.expectations));
+    assert.match(await readFile(path.join(root, 'summary.md'), 'utf8'), /^\| connection-limit \| 9 connections \| 9 connections \|/m);
+  });
+
+  it('connection-limit: 502s from one connection above the upstream’s limit of 8, far below C + Q + 1 = 21', () => {
+    const limited = report('connection-limit');
+    assert.equal(limited.onset?.value, 9);
+    assert.equal(limited.onset?.low, 8);
+    assert.equal(limited.theory?.onset, 9);
+    const causes = Object.keys(limited.causes);
+    assert.ok(causes.length > 0 && causes.every((cause) => cause === 'upstream_closed' || cause === 'upstream_reset'), JSON.stringify(limited.causes));
+  });
+
+  it('bad-response: the same ~2 % of 502s (upstream_invalid) at every load, so the onset is the lowest load', () => {
+    const bad = report('bad-response');
+    assert.equal(bad.onset?.value, 1);
+    assert.deepEqual(Object.keys(bad.causes), ['upstream_invalid']);
+    // Every 50th request: 2 % whatever the load (16 down to 1 connection); a 1 s step at 1 connection has ~70.
+    assert.ok(bad.steps.length >= 4, `a search down from 16 (${bad.steps.map((step) => step.offered).join(', ')})`);
+    for (const step of bad.steps) assert.ok(step.failureRatio >= 0.01 && step.failureRatio <= 0.04, `${step.offered} connections: ${step.failureRatio}`);
+    assert.match(bad.explanation.join(' '), /upstream sent invalid header/);
+  });
+
+  it('overload and overload-close: the onset at C + Q + 1 = 21, by reset and by close', () => {
+    assert.equal(report('overload').onset?.value, 21);
+    assert.deepEqual(Object.keys(report('overload').causes)[0], 'upstream_reset');
+    assert.equal(report('overload-close').onset?.value, 21);
+    assert.deepEqual(Object.keys(report('overload-close').causes)[0], 'upstream_closed');
+  });
+
+  it('overload-hang and overload-503: no 502 at all, 504s and passed-through 503s instead', () => {
+    assert.equal(report('overload-hang').onset, null);
+    assert.ok((report('overload-hang').causes.upstream_timeout ?? 0) > 0);
+    assert.equal(report('overload-503').onset, null);
+  });
+});
+
+describe('overload run --all refuses what only fits one scenario, before any load', () => {
+  for (const [extra, pattern] of [
+    [['overload'], /takes no scenario name/],
+    [['--target', 'http://127.0.0.1:9/'], /--target/],
+    [['--json'], /--json/],
+    [['--baseline', 'some.json'], /--baseline FILE/],
+  ] as const) {
+    it(`refuses ${extra.join(' ')}`, async () => {
+      const { code, stderr } = await runMain(['run', '--all', '--quick', ...extra]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, pattern);
+    });
+  }
+
+  it('asks for a scenario or --all when given neither', async () => {
+    const { code, stderr } = await runMain(['run', '--quick']);
+    assert.equal(code, 2);
+    assert.match(stderr, /name a scenario to run, or pass --all/);
   });
 });

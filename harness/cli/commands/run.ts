@@ -1,39 +1,53 @@
-/** `overload run <scenario>`: run it, write the reports, print a summary and a chart. */
+/**
+ * `overload run <scenario>`: run it, write the reports, print a summary and a chart; or
+ * `overload run --all`: every named scenario in turn, then one summary table. Every input (the
+ * scenario, the target, the baseline, the output folder) is checked before any load is sent.
+ */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runScenario } from '../../runner/run-scenario.ts';
-import { prepareOutputDir, writeReportFiles, writeTextFile } from '../../report/write.ts';
-import { render as renderText } from '../../report/render/text.ts';
-import { render as renderJson } from '../../report/render/json.ts';
-import { render as renderComparisonText } from '../../report/render/comparison-text.ts';
-import { render as renderComparisonMarkdown } from '../../report/render/comparison-markdown.ts';
-import { render as renderComparisonJson } from '../../report/render/comparison-json.ts';
-import { DEFAULT_FORMATS, fileNameOf } from '../../report/render/formats.ts';
-import { assertBaselineFits, defaultBaselinePath } from '../../report/baseline.ts';
-import { assertComparable, compare, parseTolerance } from '../../report/compare.ts';
-import type { Comparison } from '../../report/comparison.ts';
-import { readReport } from '../../report/read.ts';
-import { pinTarget, type PinnedTarget } from '../../safety/target-guard.ts';
-import type { Report } from '../../report/schema.ts';
+import { listScenarios } from '../../config/load-scenario.ts';
 import { OverloadError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
-import { attachProgress } from '../progress.ts';
+import { assertBaselineFits, defaultBaselinePath } from '../../report/baseline.ts';
+import { parseTolerance } from '../../report/compare.ts';
+import { readReport } from '../../report/read.ts';
+import { DEFAULT_FORMATS } from '../../report/render/formats.ts';
+import { render as renderJson } from '../../report/render/json.ts';
+import { allHeld, renderMarkdown as renderSummaryMarkdown, renderText as renderSummaryText, type SummaryRow } from '../../report/render/run-summary.ts';
+import type { Report } from '../../report/schema.ts';
+import { prepareOutputDir, runDirName, writeTextFile } from '../../report/write.ts';
+import { pinTarget, type PinnedTarget } from '../../safety/target-guard.ts';
 import { writeLine, type CliIO } from '../io.ts';
-import { parseFormats, resolveScenario, withScenarioOptions } from '../options.ts';
-import { RunEvents } from '../run-events.ts';
+import { parseFormats, resolveScenario, withScenarioOptions, type ScenarioArgs } from '../options.ts';
+import { runOne, type PreparedRun } from '../run-one.ts';
+
+/** The options of `run`, as yargs parses them. */
+interface RunArgs extends ScenarioArgs {
+  all: boolean | undefined;
+  ramp: boolean | undefined;
+  repeat: number;
+  out: string | undefined;
+  json: boolean;
+  format: string;
+  baseline: string | undefined;
+  tolerance: string;
+  target: string | undefined;
+  'update-baseline': string | undefined;
+}
 
 /** Registers `overload run`. */
 export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
   return yargs.command(
-    'run <scenario>',
-    'run a scenario: find where the gateway starts returning 502s, and why',
+    'run [scenario]',
+    'run a scenario (or --all): find where the gateway starts returning 502s, and why',
     (command) =>
-      withScenarioOptions(command)
+      withScenarioOptions(command, { scenarioOptional: true })
+        .option('all', { type: 'boolean', describe: 'run every named scenario in turn (see `overload list`), then print one summary table' })
         .option('search', { type: 'boolean', describe: 'find the onset adaptively (the default)' })
         .option('ramp', { type: 'boolean', describe: 'step through the scenario’s ramp instead of searching' })
         .conflicts('search', 'ramp')
         .option('repeat', { type: 'number', default: 1, describe: 'run N independent trials and report the median onset with its spread' })
-        .option('out', { type: 'string', describe: 'write the reports into this folder (new or empty); default reports/runs/<scenario>-<time>/' })
+        .option('out', { type: 'string', describe: 'write the reports into this folder (new or empty); default reports/runs/<scenario>-<time>/ (with --all: one subfolder per scenario)' })
         .option('json', { type: 'boolean', default: false, describe: 'print only the report JSON on stdout; progress and summary go to stderr' })
         .option('format', { type: 'string', default: DEFAULT_FORMATS.join(','), describe: 'report files to write, comma-separated, from json, md, html, svg, junit, csv' })
         .option('baseline', {
@@ -48,87 +62,104 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
         .option('update-baseline', {
           type: 'string',
           describe: 'after a complete run, save its report.json as the baseline (default reports/baselines/<scenario>.<model>.json)',
-        }),
+        })
+        .example('$0 run overload --quick', 'the default scenario with 1 s steps')
+        .example('$0 run --all --quick', 'the whole catalogue of causes, one table at the end'),
     async (args) => {
-      const formats = parseFormats(args.format);
-      const tolerance = parseTolerance(args.tolerance);
-      if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 50) {
-        throw new OverloadError('USAGE', `--repeat must be an integer from 1 to 50 (got ${args.repeat})`, { hint: 'use --repeat 5 for a median of five trials' });
-      }
-      const scenario = await resolveScenario(args);
-      // The guard decides before anything else, and before any connection or DNS query.
-      const target = args.target === undefined ? undefined : await pinTarget(args.target);
-      const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined });
-      // Read and check the baseline before any load is sent: a wrong one costs nothing.
-      const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
-      const outDir = await prepareOutputDir(args.out, scenario.name, new Date());
-      const summary = args.json ? io.stderr : io.stdout;
-
-      const controller = new AbortController();
-      let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
-      const offSignal = io.onSignal((signal) => {
-        if (stoppedBy !== null) return;
-        stoppedBy = signal;
-        writeLine(io.stderr, `\n${signal} received: stopping the load, writing the partial report… (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once)`);
-        controller.abort();
-      });
-      const events = new RunEvents();
-      const detachProgress = attachProgress(events, io.stderr);
-      let report: Report;
-      try {
-        report = await runScenario({
-          scenario,
-          plan: args.ramp === true ? 'ramp' : 'search',
-          repeat: args.repeat,
-          signal: controller.signal,
-          onEvent: (event) => events.emit(event),
-          errorLogPath: path.join(outDir, 'gateway-error.log'),
-          ...(target === undefined ? {} : { target }),
-          save: async (current) => {
-            await writeReportFiles(outDir, current, formats);
-          },
-        });
-      } finally {
-        detachProgress();
-        offSignal();
-      }
-
-      summary.write(renderText(report, { color: io.color && !args.json, width: io.stderr.columns ?? 100 }));
-      writeLine(summary);
-
-      let comparison: Comparison | null = null;
-      if (baseline !== null && !report.interrupted) {
-        assertComparable(baseline.report, report, { baseline: baseline.source, current: path.join(outDir, 'report.json') });
-        comparison = compare(baseline.report, report, { tolerance, baselineSource: baseline.source, currentSource: path.join(outDir, 'report.json') });
-        // Rewrite the formats that carry the comparison (junit has one test case per metric).
-        await writeReportFiles(outDir, report, formats, { comparison });
-        await writeTextFile(path.join(outDir, 'comparison.md'), renderComparisonMarkdown(comparison));
-        await writeTextFile(path.join(outDir, 'comparison.json'), renderComparisonJson(comparison));
-        summary.write(renderComparisonText(comparison));
-        writeLine(summary);
-      }
-      if (args['update-baseline'] !== undefined) {
-        const file = baselinePath(args['update-baseline']);
-        if (report.interrupted) {
-          writeLine(io.stderr, `baseline ${file} left as it was: an interrupted run is no baseline`);
-        } else {
-          await writeTextFile(file, renderJson(report));
-          writeLine(summary, `baseline updated: ${file}`);
-        }
-      }
-
-      const written = formats.map((format) => path.join(outDir, fileNameOf(format)));
-      if (comparison !== null) written.push(path.join(outDir, 'comparison.md'), path.join(outDir, 'comparison.json'));
-      writeLine(summary, `reports: ${written.join('  ')}`);
-      if (target === undefined) writeLine(summary, `gateway error log: ${path.join(outDir, 'gateway-error.log')}`);
-      if (args.json) io.stdout.write(renderJson(report));
-
-      if (stoppedBy === 'SIGINT') return finish(ExitCode.interrupted);
-      if (stoppedBy === 'SIGTERM') return finish(ExitCode.terminated);
-      const held = report.expectations.every((expectation) => expectation.passed);
-      finish(held && comparison?.regressed !== true ? ExitCode.ok : ExitCode.expectationFailed);
+      const code = args.all === true ? await runAll(args, io) : await runSingle(args, io);
+      finish(code);
     },
   );
+}
+
+/** `run <scenario>`. */
+async function runSingle(args: RunArgs, io: CliIO): Promise<ExitCode> {
+  if (args.scenario === undefined) {
+    throw new OverloadError('USAGE', 'name a scenario to run, or pass --all', { hint: 'see `overload list` for the named scenarios' });
+  }
+  const run = await prepare(args, args.scenario, args.out);
+  const summary = args.json ? io.stderr : io.stdout;
+  const stop = stopOnSignal(io);
+  try {
+    const outcome = await runOne(run, io, summary, stop.signal, io.color && !args.json);
+    if (args.json) io.stdout.write(renderJson(outcome.report));
+    return stop.code() ?? (outcome.held ? ExitCode.ok : ExitCode.expectationFailed);
+  } finally {
+    stop.off();
+  }
+}
+
+/** `run --all`: each named scenario in its own subfolder, then the summary table (and summary.md). */
+async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
+  const refuse = (what: string, hint: string): never => {
+    throw new OverloadError('USAGE', `--all runs the named scenarios on their own fixtures: ${what}`, { hint });
+  };
+  if (args.scenario !== undefined) refuse(`it takes no scenario name (got ${args.scenario})`, 'drop the name, or drop --all');
+  if (args.target !== undefined) refuse('--target loads one service of yours, which the catalogue’s fixtures are not', 'run one scenario with --target');
+  if (args.json) refuse('--json prints one report', 'read each report.json in the output folder, or drop --json');
+  if (args.baseline !== undefined && args.baseline !== '') refuse('--baseline FILE names one baseline', 'use --baseline without a file: each scenario compares with its own');
+  if (args['update-baseline'] !== undefined && args['update-baseline'] !== '') refuse('--update-baseline FILE names one file', 'use --update-baseline without a file');
+
+  const names = (await listScenarios()).map((listing) => listing.name);
+  const root = args.out ?? path.join('reports/runs', runDirName('all', new Date()));
+  // Check every scenario, baseline and folder first: a mistake in the 7th should not wait for 6 runs.
+  const runs: PreparedRun[] = [];
+  for (const name of names) runs.push(await prepare(args, name, path.join(root, name)));
+
+  const stop = stopOnSignal(io);
+  const rows: SummaryRow[] = [];
+  try {
+    for (const [index, run] of runs.entries()) {
+      if (stop.signal.aborted) break;
+      writeLine(io.stderr, `\n== ${index + 1} of ${runs.length}: ${run.scenario.name}`);
+      const started = performance.now();
+      const seconds = (): number => (performance.now() - started) / 1000;
+      try {
+        const outcome = await runOne(run, io, io.stdout, stop.signal, io.color);
+        rows.push({ scenario: run.scenario.name, report: outcome.report, comparison: outcome.comparison, error: null, seconds: seconds() });
+      } catch (error) {
+        // One scenario that cannot run (a fixture that fails to start) does not hide the others' results.
+        const message = error instanceof Error ? error.message : String(error);
+        writeLine(io.stderr, `${run.scenario.name} did not run to the end: ${message}`);
+        rows.push({ scenario: run.scenario.name, report: null, comparison: null, error: message, seconds: seconds() });
+      }
+    }
+  } finally {
+    stop.off();
+  }
+  writeLine(io.stdout);
+  io.stdout.write(renderSummaryText(rows));
+  const summaryFile = path.join(root, 'summary.md');
+  await writeTextFile(summaryFile, renderSummaryMarkdown(rows));
+  writeLine(io.stdout, `summary: ${summaryFile}`);
+  if (rows.some((row) => row.error !== null)) return ExitCode.internal;
+  return stop.code() ?? (allHeld(rows) && rows.length === runs.length ? ExitCode.ok : ExitCode.expectationFailed);
+}
+
+/** Resolves and checks everything one run needs, before any load is sent. */
+async function prepare(args: RunArgs, scenarioName: string, out: string | undefined): Promise<PreparedRun> {
+  const formats = parseFormats(args.format);
+  const tolerance = parseTolerance(args.tolerance);
+  if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 50) {
+    throw new OverloadError('USAGE', `--repeat must be an integer from 1 to 50 (got ${args.repeat})`, { hint: 'use --repeat 5 for a median of five trials' });
+  }
+  const scenario = await resolveScenario(args, scenarioName);
+  // The guard decides before anything else, and before any connection or DNS query.
+  const target = args.target === undefined ? undefined : await pinTarget(args.target);
+  const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined });
+  const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
+  const outDir = await prepareOutputDir(out, scenario.name, new Date());
+  return {
+    scenario,
+    plan: args.ramp === true ? 'ramp' : 'search',
+    repeat: args.repeat,
+    formats,
+    outDir,
+    target,
+    baseline,
+    tolerance,
+    updateBaseline: args['update-baseline'] === undefined ? null : baselinePath(args['update-baseline']),
+  };
 }
 
 /** Reads the baseline and checks that it fits the scenario and model about to run. */
@@ -136,4 +167,21 @@ async function loadBaseline(source: string, scenario: { name: string; model: 'cl
   const report = await readReport(source);
   assertBaselineFits(report, source, { scenario: scenario.name, model: scenario.model, target: target !== undefined });
   return { source, report };
+}
+
+/**
+ * The first SIGINT or SIGTERM stops the load (the runner keeps what it measured); `code()` is
+ * then 130 or 143, null while no signal came.
+ */
+function stopOnSignal(io: CliIO): { signal: AbortSignal; code: () => ExitCode | null; off: () => void } {
+  const controller = new AbortController();
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
+  const off = io.onSignal((signal) => {
+    if (stoppedBy !== null) return;
+    stoppedBy = signal;
+    writeLine(io.stderr, `\n${signal} received: stopping the load, writing the partial report… (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once)`);
+    controller.abort();
+  });
+  const code = (): ExitCode | null => (stoppedBy === 'SIGINT' ? ExitCode.interrupted : stoppedBy === 'SIGTERM' ? ExitCode.terminated : null);
+  return { signal: controller.signal, code, off };
 }

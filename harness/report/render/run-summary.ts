@@ -1,0 +1,77 @@
+/**
+ * The one table `overload run --all` ends with: a row per scenario of the catalogue, with its
+ * onset beside theory, the cause that dominated, whether its claims held, and how it compared
+ * with its baseline. Pure: text for the terminal, Markdown for `summary.md` and job summaries.
+ */
+import { formatCount, formatLoad, formatPercent } from '../../format.ts';
+import { overallVerdict } from '../compare.ts';
+import type { Comparison } from '../comparison.ts';
+import { dominantCause } from '../explain.ts';
+import type { Report } from '../schema.ts';
+
+/** One scenario's outcome in `run --all`. */
+export interface SummaryRow {
+  scenario: string;
+  /** Null when the scenario could not run (`error` says why). */
+  report: Report | null;
+  comparison: Comparison | null;
+  error: string | null;
+  /** Wall time of the scenario, seconds. */
+  seconds: number;
+}
+
+const HEADER = ['scenario', 'onset', 'theory', 'dominant cause', 'expectations', 'baseline', 'time'] as const;
+
+/** The cells of one row, in {@link HEADER} order. */
+function cells(row: SummaryRow): string[] {
+  const time = `${Math.round(row.seconds)} s`;
+  const { report } = row;
+  if (report === null) return [row.scenario, '—', '—', '—', `ERROR: ${row.error ?? 'did not run'}`, '—', time];
+  const onset = report.onset === null ? 'none' : formatLoad(report.onset.value, report.unit);
+  const theory = report.theory?.onset === null || report.theory === null ? '—' : formatLoad(report.theory.onset, report.unit);
+  const top = dominantCause(report.causes);
+  const cause = top === null ? '—' : `${top.cause} (${formatPercent(top.share)})`;
+  const failed = report.expectations.filter((expectation) => !expectation.passed);
+  const total = report.expectations.length;
+  const expectations =
+    total === 0 ? '—' : failed.length === 0 ? `${formatCount(total)} of ${formatCount(total)} held` : `FAILED: ${failed.map((expectation) => expectation.description).join('; ')}`;
+  const baseline = row.comparison === null ? '—' : overallVerdict(row.comparison);
+  return [row.scenario, report.interrupted ? `${onset} (interrupted)` : onset, theory, cause, expectations, baseline, time];
+}
+
+/** Whether every scenario ran, held its expectations and did not regress. */
+export function allHeld(rows: readonly SummaryRow[]): boolean {
+  return rows.every(
+    (row) => row.report !== null && !row.report.interrupted && row.report.expectations.every((expectation) => expectation.passed) && row.comparison?.regressed !== true,
+  );
+}
+
+/** The table aligned in columns, with a closing verdict line; ends with a newline. */
+export function renderText(rows: readonly SummaryRow[]): string {
+  const table = [[...HEADER], ...rows.map(cells)];
+  const widths = HEADER.map((_, column) => Math.max(...table.map((line) => (line[column] ?? '').length)));
+  const lines = table.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd());
+  return `${lines.join('\n')}\n\n${verdict(rows)}\n`;
+}
+
+/** The table in GitHub-flavoured Markdown; ends with a newline. */
+export function renderMarkdown(rows: readonly SummaryRow[]): string {
+  const escape = (cell: string): string => cell.replaceAll('|', '\\|');
+  const lines = [
+    '# overload run --all',
+    '',
+    verdict(rows),
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map(() => ':--').join('|')}|`,
+    ...rows.map((row) => `| ${cells(row).map(escape).join(' | ')} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function verdict(rows: readonly SummaryRow[]): string {
+  const bad = rows.filter((row) => !allHeld([row])).map((row) => row.scenario);
+  return bad.length === 0
+    ? `All ${formatCount(rows.length)} scenarios held their expectations.`
+    : `${formatCount(bad.length)} of ${formatCount(rows.length)} scenarios did not hold: ${bad.join(', ')}.`;
+}
