@@ -8,7 +8,8 @@ import { defineScenario } from '../harness/config/scenario.ts';
 
 export default defineScenario({
   name: 'overload-503',
-  description: 'C = 4, S = 10 ms, Q = 16, shed by answering 503: nginx passes the 503s through, no 502 at all',
+  description:
+    'C = 4, S = 10 ms, Q = 16, shed by answering 503: nginx passes the 503s through, no 502 at all. In production: 503s from the app itself (with Retry-After), which the gateway passes through; a 503 is the upstream shedding politely, not a gateway failure',
   model: 'closed',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'fixed', queue: 16, shed: '503' },
   caps: { maxConnections: 64 },

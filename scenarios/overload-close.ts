@@ -8,7 +8,8 @@ import { defineScenario } from '../harness/config/scenario.ts';
 
 export default defineScenario({
   name: 'overload-close',
-  description: 'C = 4, S = 10 ms, Q = 16, shed by close: 502s (upstream_closed) start at 21 connections',
+  description:
+    'C = 4, S = 10 ms, Q = 16, shed by close: 502s (upstream_closed) start at 21 connections. In production: as overload, but nginx logs "upstream prematurely closed connection while reading response header"',
   model: 'closed',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'fixed', queue: 16, shed: 'close' },
   expect: [

@@ -11,7 +11,8 @@ import { defineScenario } from '../harness/config/scenario.ts';
 
 export default defineScenario({
   name: 'overload-hang',
-  description: 'C = 4, S = 10 ms, Q = 16, shed by hanging: 504s (upstream_timeout) above 20 connections, never a 502',
+  description:
+    'C = 4, S = 10 ms, Q = 16, shed by hanging: 504s (upstream_timeout) above 20 connections, never a 502. In production: 504s, not 502s, when the upstream queues without limit; nginx logs "upstream timed out (110)" after proxy_read_timeout',
   model: 'closed',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'fixed', queue: 16, shed: 'hang' },
   gateway: { upstreamTimeoutMs: 500 },

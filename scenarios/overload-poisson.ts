@@ -10,7 +10,8 @@ import { defineScenario } from '../harness/config/scenario.ts';
 
 export default defineScenario({
   name: 'overload-poisson',
-  description: 'open loop, Poisson arrivals, exponential service (M/M/4/20): 502s from ~346 req/s, below C / S = 400',
+  description:
+    'open loop, Poisson arrivals, exponential service (M/M/4/20): 502s from ~346 req/s, below C / S = 400. In production: with bursty arrivals a few 502s start before the average load reaches capacity',
   model: 'open',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'exponential', queue: 16, shed: 'reset' },
   load: { arrivals: 'poisson' },

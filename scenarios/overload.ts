@@ -8,7 +8,8 @@ import { defineScenario } from '../harness/config/scenario.ts';
 
 export default defineScenario({
   name: 'overload',
-  description: 'C = 4, S = 10 ms, Q = 16, shed by reset: 502s (upstream_reset) start at C + Q + 1 = 21 connections',
+  description:
+    'C = 4, S = 10 ms, Q = 16, shed by reset: 502s (upstream_reset) start at C + Q + 1 = 21 connections. In production: 502s that appear only above some concurrency and grow with load; nginx logs "recv() failed (104: Connection reset by peer)"',
   model: 'closed',
   upstream: { workers: 4, serviceMs: 10, serviceDistribution: 'fixed', queue: 16, shed: 'reset' },
   // Judged against theory rather than the number 21, so `--set upstream.workers=…`,

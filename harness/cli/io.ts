@@ -21,6 +21,8 @@ export interface CliIO {
 
 /** The real process's streams and signals. */
 export function processIO(): CliIO {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -50,4 +52,20 @@ export function processIO(): CliIO {
 /** Writes a line to a stream. */
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
   stream.write(`${line}\n`);
+}
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`overload list | head`) closes the pipe, and the next write fails
+ * with EPIPE; Node would throw it as an unhandled 'error' with a stack trace. Stop quietly
+ * instead, as Unix tools do (the writer has nobody left to tell). Other errors still throw.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
 }

@@ -109,6 +109,11 @@ describe('the overload command line', function () {
     }
   });
 
+  it('stops quietly when its reader closes the pipe early (overload list --long | head -1)', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" list --long | head -c 1 >/dev/null`], { encoding: 'utf8', timeout: 30_000 });
+    assert.doesNotMatch(result.stderr, /EPIPE|Unhandled|at /, result.stderr);
+  });
+
   it('prints the top-level help with the exit codes from the installed executable', () => {
     const { code, stdout } = runBin(['--help']);
     assert.equal(code, 0);
