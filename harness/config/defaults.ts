@@ -16,6 +16,8 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     keepAliveTimeoutMs: 5000,
     connectionLimit: 0,
     invalidEvery: 0,
+    work: 'timer',
+    backlog: 511,
   },
   gateway: {
     kind: 'node',

@@ -25,6 +25,14 @@ const EXPECTATIONS = {
   },
   noFailuresBelow: { schema: z.number().gte(0), must: 'must be a number of at least 0', fix: (): string => 'write e.g. 20' },
   onsetMatchesTheory: { schema: z.literal(true), must: 'must be true', fix: (): string => 'write { onsetMatchesTheory: true }' },
+  causeBelowOnset: {
+    schema: z.enum(CAUSE_CODES),
+    must: 'must be a cause code (fixtures/gateway/causes.ts)',
+    fix: (v: unknown): string => {
+      const guess = typeof v === 'string' ? closest(v, CAUSE_CODES) : undefined;
+      return guess === undefined ? `use one of ${CAUSE_CODES.join(', ')}` : `did you mean \`${guess}\`?`;
+    },
+  },
 };
 const E = EXPECTATIONS;
 /** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
@@ -33,9 +41,10 @@ export const expectation = z.union([
   z.strictObject({ dominantCause: E.dominantCause.schema }),
   z.strictObject({ noFailuresBelow: E.noFailuresBelow.schema }),
   z.strictObject({ onsetMatchesTheory: E.onsetMatchesTheory.schema }),
+  z.strictObject({ causeBelowOnset: E.causeBelowOnset.schema }),
 ]);
 /** The rule for an `expect` entry, as a problem's message. */
-export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }';
+export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }, { causeBelowOnset: "<cause>" }';
 
 /**
  * The problem with `expect[index]`, worded for its variant when its one key names one

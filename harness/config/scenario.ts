@@ -41,7 +41,18 @@ export interface UpstreamConfig {
    * response would (the gateway's `upstream sent invalid header`). 0: never. Scenario `bad-response`.
    */
   invalidEvery: number;
+  /**
+   * How a request spends its service time: `timer` waits S ms without using the CPU (an upstream
+   * waiting on a database); `cpu` computes for S ms on the event loop, which blocks it: nothing
+   * else runs, not even accept(), so new connections wait in the listen backlog. Scenario `slow-upstream`.
+   */
+  work: UpstreamWork;
+  /** The listen backlog (`listen(2)`): connections the kernel completes before the server accepts them; Node's default is 511. */
+  backlog: number;
 }
+
+/** How the upstream spends a request's service time (`upstream.work`). */
+export type UpstreamWork = 'timer' | 'cpu';
 
 /** The gateway fixture: its pool, queue, timeouts and retry (DESIGN.md §2). */
 export interface GatewayConfig {
@@ -112,7 +123,9 @@ export type Expectation =
   | { dominantCause: string }
   | { noFailuresBelow: number }
   /** The measured onset equals theory's (both none counts as agreement). */
-  | { onsetMatchesTheory: true };
+  | { onsetMatchesTheory: true }
+  /** This cause showed up at a load below the onset (or anywhere, when there is no onset): e.g. 504s before any 502. */
+  | { causeBelowOnset: string };
 
 /** A validated scenario with every default applied. */
 export interface Scenario {

@@ -10,7 +10,7 @@ import { DEFAULTS, profileFailureStatuses } from './defaults.ts';
 import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts';
 import { choice, derivedNum, FIELD_RULES, int, num, type FieldInfo, type Range } from './fields.ts';
 import type {
-  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode,
+  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamWork,
 } from './scenario.ts';
 import { closest, withValue } from './suggest.ts';
 
@@ -34,6 +34,8 @@ const upstream = z.strictObject({
   keepAliveTimeoutMs: int(TIMER, D.upstream.keepAliveTimeoutMs),
   connectionLimit: int({ min: 0, note: '0 means no limit' }, D.upstream.connectionLimit),
   invalidEvery: int({ min: 0, note: '0 means never' }, D.upstream.invalidEvery),
+  work: choice<UpstreamWork>()(['timer', 'cpu'], D.upstream.work),
+  backlog: int({ min: 1, max: 65_535, noun: 'connection' }, D.upstream.backlog),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),

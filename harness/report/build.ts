@@ -31,7 +31,7 @@ export interface ReportInput {
  * upstream's parameters); against an external target there are neither, so they are not judged.
  */
 export function judgedAgainstTarget(expectation: Scenario['expect'][number]): boolean {
-  return !('dominantCause' in expectation) && !('onsetMatchesTheory' in expectation);
+  return !('dominantCause' in expectation) && !('onsetMatchesTheory' in expectation) && !('causeBelowOnset' in expectation);
 }
 
 /** Builds the whole report from the trials measured so far. */

@@ -14,7 +14,7 @@ export interface ExpectationInput {
   /** Gateway failures by cause over the run. */
   causes: Readonly<Record<string, number>>;
   /** Every step of every trial. */
-  steps: readonly Pick<StepResult, 'offered' | 'failures' | 'valid'>[];
+  steps: readonly (Pick<StepResult, 'offered' | 'failures' | 'valid'> & Partial<Pick<StepResult, 'causes'>>)[];
   /** The unit of offered loads; taken from `onset` when absent. */
   unit?: LoadUnit;
   /** Theory's predicted onset (null: none predicted); needed by `onsetMatchesTheory`. */
@@ -30,6 +30,9 @@ export interface ExpectationInput {
  *   Invalid steps are not judged: the generator, not the gateway, limited them.
  * - `{ onsetMatchesTheory: true }`: the measured onset agrees with theory's within
  *   {@link ONSET_AGREEMENT} (exactly, in connections), or neither has one.
+ * - `{ causeBelowOnset: code }`: some valid step below the onset (any valid step, when there is
+ *   no onset) had failures of that cause: e.g. the gateway's timer fired (504) before the upstream
+ *   refused outright (502).
  */
 export function evaluateExpectations(expect: readonly Expectation[], input: ExpectationInput): ExpectationResult[] {
   const unit = input.unit ?? input.onset?.unit;
@@ -71,6 +74,18 @@ export function evaluateExpectations(expect: readonly Expectation[], input: Expe
         description: 'onset matches theory',
         passed: measured === null || predicted === null ? measured === predicted : onsetsAgree(measured, predicted, unit ?? 'connections'),
         actual: `measured ${show(measured)}, theory ${show(predicted)}`,
+      };
+    }
+    if ('causeBelowOnset' in expectation) {
+      const cause = expectation.causeBelowOnset;
+      const onset = input.onset?.value ?? Infinity;
+      const seen = input.steps.filter((step) => step.valid && (step.causes?.[cause] ?? 0) > 0).map((step) => step.offered);
+      const first = seen.length === 0 ? null : Math.min(...seen);
+      const where = input.onset === null ? 'with no onset' : `onset ${load(input.onset.value)}`;
+      return {
+        description: `${cause} below the onset`,
+        passed: first !== null && first < onset,
+        actual: first === null ? `no ${cause} in any valid step` : `first at ${load(first)}; ${where}`,
       };
     }
     return assertNever(expectation);

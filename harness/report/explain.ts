@@ -53,7 +53,7 @@ export interface ExplainInput {
 
 /** What the explanation reads of a step; the prediction fields are optional for brevity in tests. */
 export type ExplainedStep = Pick<StepResult, 'offered' | 'status' | 'valid'> &
-  Partial<Pick<StepResult, 'failureRatio' | 'predictedFailureRatio' | 'sent' | 'unfinished' | 'errors' | 'lost'>>;
+  Partial<Pick<StepResult, 'failureRatio' | 'predictedFailureRatio' | 'sent' | 'unfinished' | 'errors' | 'lost' | 'causes'>>;
 
 /**
  * What the client saw fail over the steps: responses with a criterion status,
@@ -108,6 +108,7 @@ export function explain(input: ExplainInput): string[] {
   const sentences =
     input.onset === null ? noOnsetSentences(input) : input.target === true ? targetOnsetSentences(input, input.onset.value) : onsetSentences(input, input.onset.value);
   sentences.push(...causeSentences(input.causes));
+  sentences.push(...timeoutsFirstSentences(input));
   sentences.push(...disagreementSentences(input));
   const invalid = input.steps.filter((step) => !step.valid);
   const firstInvalid = invalid[0];
@@ -115,6 +116,22 @@ export function explain(input: ExplainInput): string[] {
     sentences.push(`${invalid.length} of ${input.steps.length} steps were invalid and not judged: the load generator, not the gateway, was the bottleneck (first at ${formatLoad(firstInvalid.offered, input.unit)}).`);
   }
   return sentences;
+}
+
+/**
+ * When the gateway's timer fired (504, upstream_timeout) at loads below the 502 onset, the two
+ * statuses tell different stories, and a reader of either log must not mix them up (nginx: 504 is
+ * `upstream timed out`, 502 is a refused, reset or broken answer; research/gateway-502.md §4).
+ */
+function timeoutsFirstSentences(input: ExplainInput): string[] {
+  if (input.onset === null || input.target === true) return [];
+  const onset = input.onset.value;
+  const timedOut = input.steps.filter((step) => step.valid && (step.causes?.upstream_timeout ?? 0) > 0 && step.offered < onset);
+  if (timedOut.length === 0) return [];
+  const first = Math.min(...timedOut.map((step) => step.offered));
+  return [
+    `The first 504s (upstream_timeout) came at ${formatLoad(first, input.unit)}, below the 502 onset at ${formatLoad(onset, input.unit)}: the gateway's timer fired while the upstream was still only slow (busy, or not accepting new connections), before it failed outright. A 504 says a timer fired; a 502 says the upstream refused, reset, closed or garbled the answer.`,
+  ];
 }
 
 /** One sentence naming the steps whose failure ratio disagrees with theory beyond the noise. */
@@ -136,9 +153,12 @@ function onsetSentences(input: ExplainInput, value: number): string[] {
   const { theory, unit } = input;
   const statuses = criterionOf(input).statuses;
   const predicted = theory?.onset ?? null;
-  const quote = theory === null ? '' : predicted === null ? ' (theory: no onset predicted)' : ` (theory: ${formatLoadValue(predicted, unit)})`;
+  const noPrediction = theory !== null && predicted === null && theory.limitedBy === null;
+  const quote = theory === null ? '' : noPrediction ? ' (theory: no prediction)' : predicted === null ? ' (theory: no onset predicted)' : ` (theory: ${formatLoadValue(predicted, unit)})`;
   const sentences = [`The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(value, unit)}${quote}.`];
-  if (theory !== null && predicted === null) {
+  if (noPrediction) {
+    sentences.push(`The queueing model makes no prediction here: ${theory.basis}`);
+  } else if (theory !== null && predicted === null) {
     sentences.push(`The measurement disagrees with the theory, which predicted no onset: ${theory.basis}`);
   } else if (predicted !== null && !onsetsAgree(value, predicted, unit)) {
     const above = value > predicted;

@@ -71,6 +71,7 @@ const expectation = z.union([
   z.object({ dominantCause: z.string() }),
   z.object({ noFailuresBelow: z.number() }),
   z.object({ onsetMatchesTheory: z.literal(true) }),
+  z.object({ causeBelowOnset: z.string() }),
 ]);
 
 /** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */
@@ -88,6 +89,8 @@ const scenarioParameters = z.object({
     // Added after the first reports: absent in those, which had neither fault (0).
     connectionLimit: z.number().default(0),
     invalidEvery: z.number().default(0),
+    work: z.enum(['timer', 'cpu']).default('timer'),
+    backlog: z.number().default(511),
   }),
   gateway: z.object({
     kind: z.literal('node'),

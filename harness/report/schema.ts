@@ -126,7 +126,11 @@ export interface Theory {
   onset: number | null;
   /** Which formula gave the onset, in words, with its source. */
   basis: string;
-  /** What limits the system first: the upstream's C + Q, or the gateway's pool and queue. */
+  /**
+   * What limits the system first: the upstream's C + Q, or the gateway's pool and queue. Null
+   * when the model makes no prediction for this upstream (`onset` is then null too, and `basis`
+   * says why), as opposed to predicting no 502 at all (`onset` null, `limitedBy` set).
+   */
   limitedBy: 'upstream' | 'gateway' | null;
 }
 

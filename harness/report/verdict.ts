@@ -48,7 +48,10 @@ function withOnset(report: Report, onset: NonNullable<Report['onset']>): string 
   const notes: string[] = [];
   if (report.onsetSpread !== null) notes.push(spread(report, report.onsetSpread));
   const theory = report.theory;
-  if (theory !== null) notes.push(`theory: ${theory.onset === null ? 'no onset predicted' : theoryLoad(theory.onset, unit)}`);
+  if (theory !== null) {
+    const predicted = theory.onset === null ? (theory.limitedBy === null ? 'no prediction' : 'no onset predicted') : theoryLoad(theory.onset, unit);
+    notes.push(`theory: ${predicted}`);
+  }
   const quote = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
   const statuses = onset.criterion.statuses;
   if (report.target !== undefined) {

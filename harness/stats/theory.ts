@@ -24,6 +24,8 @@ export interface CapacityModel {
   invalidEvery?: number;
   /** The criterion's failure ratio (default 0.01), against which a constant fault share is judged. */
   failureRatio?: number;
+  /** How the upstream spends its service time (`upstream.work`); `cpu` blocks its event loop. */
+  work?: 'timer' | 'cpu';
 }
 
 export interface ClosedLoopInput extends CapacityModel {
@@ -35,16 +37,19 @@ export interface ClosedLoopInput extends CapacityModel {
  * Capacity X_max = C / S (Little's law, §8.1), in req/s, with C capped by the gateway's pool
  * when the pool is smaller; null when S is null or 0 (no finite capacity to predict).
  */
-export function capacityRps(model: Pick<CapacityModel, 'workers' | 'poolConnections' | 'serviceMsMeasured'>): number | null {
+export function capacityRps(model: Pick<CapacityModel, 'workers' | 'poolConnections' | 'serviceMsMeasured' | 'work'>): number | null {
   const s = model.serviceMsMeasured;
   if (s === null || !(s > 0)) return null;
-  return Math.min(model.workers, model.poolConnections) / (s / 1000);
+  // A CPU-bound upstream computes on one event loop: one request at a time, whatever C says.
+  const servers = model.work === 'cpu' ? 1 : Math.min(model.workers, model.poolConnections);
+  return servers / (s / 1000);
 }
 
 interface Limit {
-  /** Lowest number of connections predicted to see 502s, or null when none are. */
+  /** Lowest number of connections predicted to see 502s, or null when none are (or no prediction is made). */
   onset: number | null;
-  limitedBy: 'upstream' | 'gateway';
+  /** Null: no prediction (see Theory.limitedBy). */
+  limitedBy: 'upstream' | 'gateway' | null;
   basis: string;
 }
 
@@ -69,6 +74,13 @@ function closedLoopLimit(model: CapacityModel): Limit {
       onset: 1,
       limitedBy: 'upstream',
       basis: `Every ${invalidEvery}th response is malformed (upstream_invalid → 502): ${formatShare(1 / invalidEvery)} of the requests fail at any load, at or above the criterion (${formatShare(criterion)}), so the onset is the lowest load, 1 connection, whatever the capacity.`,
+    };
+  }
+  if (model.work === 'cpu') {
+    return {
+      onset: null,
+      limitedBy: null,
+      basis: `A CPU-bound upstream (work: cpu) blocks its own event loop for S per request, so it serves one request at a time and accepts new connections only between requests: those beyond its listen backlog wait for the kernel's SYN retry (1 s), and the gateway's connect timer fires first (504, upstream_timeout). How many requests then reach its queue of C + Q = ${k}, and so where the 502s begin, depends on that timing: the model makes no prediction.`,
     };
   }
   const limit = model.connectionLimit ?? 0;
@@ -136,9 +148,10 @@ export function closedLoopTheory(input: ClosedLoopInput): Theory {
  * or the {@link closedLoopTheory} already computed from it (its null onset means "above the
  * cap", so 0 for every load the run may offer).
  */
-export function predictedClosedFailure(connections: number, source: CapacityModel | Pick<Theory, 'onset'>): number | null {
-  const onset = 'workers' in source ? closedLoopLimit(source).onset : source.onset;
-  return onset === null || connections < onset ? 0 : null;
+export function predictedClosedFailure(connections: number, source: CapacityModel | Pick<Theory, 'onset' | 'limitedBy'>): number | null {
+  const limit = 'workers' in source ? closedLoopLimit(source) : source;
+  if (limit.onset === null && limit.limitedBy === null) return null; // no prediction at all
+  return limit.onset === null || connections < limit.onset ? 0 : null;
 }
 
 export interface OpenLoopInput extends CapacityModel {

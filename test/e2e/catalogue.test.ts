@@ -60,6 +60,16 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.match(bad.explanation.join(' '), /upstream sent invalid header/);
   });
 
+  it('slow-upstream: 504s (upstream_timeout) well below the 502 onset, which comes only past the queue of C + Q = 101', () => {
+    const slow = report('slow-upstream');
+    const onset = slow.onset?.value ?? 0;
+    assert.ok(onset >= 102, `502 onset ${onset}`);
+    const timedOut = slow.steps.filter((step) => step.valid && (step.causes.upstream_timeout ?? 0) > 0).map((step) => step.offered);
+    assert.ok(timedOut.length > 0 && Math.min(...timedOut) < onset / 2, `first 504 at ${Math.min(...timedOut)}, onset ${onset}`);
+    assert.equal(slow.theory?.limitedBy, null, 'no onset prediction for a CPU-bound upstream');
+    assert.match(slow.explanation.join(' '), /The first 504s \(upstream_timeout\) came at \d+ connections, below the 502 onset/);
+  });
+
   it('overload and overload-close: the onset at C + Q + 1 = 21, by reset and by close', () => {
     assert.equal(report('overload').onset?.value, 21);
     assert.deepEqual(Object.keys(report('overload').causes)[0], 'upstream_reset');

@@ -189,6 +189,22 @@ describe('upstream fixture', function () {
     assert.equal(fx.stats().droppedConnections, 1);
   });
 
+  it("with work 'cpu', requests are served one after another whatever C is, as a handler that computes would serve them", async () => {
+    const fx = await start({ workers: 3, queue: 0, serviceMs: 60, work: 'cpu' });
+    const p = pool(fx.url, 3);
+    const started = performance.now();
+    const finished: number[] = [];
+    await Promise.all([0, 1, 2].map(async () => {
+      const outcome = await send(p);
+      assert.deepEqual(outcome, { status: 200 });
+      finished.push(performance.now() - started);
+    }));
+    finished.sort((a, b) => a - b);
+    // Timers would end all three together after ~60 ms; computing ends them one after another.
+    assert.ok((finished[2] ?? 0) >= 170, `the third ended at ${Math.round(finished[2] ?? 0)} ms`);
+    assert.ok((finished[2] ?? 0) - (finished[0] ?? 0) >= 100, `spread ${Math.round((finished[2] ?? 0) - (finished[0] ?? 0))} ms`);
+  });
+
   it('close() ends every connection and resolves; stats() still answers afterwards', async () => {
     const fx = await start({ ...C2_Q3, serviceMs: 5000, shed: 'hang' });
     const p = pool(fx.url, 8);

@@ -75,3 +75,33 @@ describe('evaluateExpectations', () => {
     assert.deepEqual(evaluateExpectations([], run), []);
   });
 });
+
+describe('evaluateExpectations: causeBelowOnset', () => {
+  const slow: ExpectationInput = {
+    onset: { value: 129, unit: 'connections' },
+    causes: { upstream_reset: 1236, upstream_timeout: 1046 },
+    steps: [
+      { offered: 8, failures: 0, valid: true, causes: {} },
+      { offered: 16, failures: 0, valid: true, causes: { upstream_timeout: 2 } },
+      { offered: 12, failures: 0, valid: false, causes: { upstream_timeout: 5 } },
+      { offered: 129, failures: 189, valid: true, causes: { upstream_reset: 189 } },
+    ],
+  };
+
+  it('passes when the cause showed up in a valid step below the onset, naming the first load', () => {
+    assert.deepEqual(evaluateExpectations([{ causeBelowOnset: 'upstream_timeout' }], slow), [
+      { description: 'upstream_timeout below the onset', passed: true, actual: 'first at 16 connections; onset 129 connections' },
+    ]);
+  });
+
+  it('fails when the cause came only at or above the onset, or never (invalid steps do not count)', () => {
+    assert.deepEqual(evaluateExpectations([{ causeBelowOnset: 'upstream_reset' }, { causeBelowOnset: 'upstream_refused' }], slow), [
+      { description: 'upstream_reset below the onset', passed: false, actual: 'first at 129 connections; onset 129 connections' },
+      { description: 'upstream_refused below the onset', passed: false, actual: 'no upstream_refused in any valid step' },
+    ]);
+  });
+
+  it('passes anywhere when no onset was found', () => {
+    assert.equal(evaluateExpectations([{ causeBelowOnset: 'upstream_timeout' }], { ...slow, onset: null, unit: 'connections' })[0]?.passed, true);
+  });
+});

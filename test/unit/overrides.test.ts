@@ -74,7 +74,7 @@ describe('--set overrides', () => {
     { set: 'criterion.statuses=502,x', path: 'criterion.statuses', message: 'must be a list of numbers separated by commas', fix: 'write e.g. --set criterion.statuses=502,504' },
     { set: 'criterion.statuses=502,,504', path: 'criterion.statuses', message: 'must be a list of numbers separated by commas', fix: 'write e.g. --set criterion.statuses=502,504' },
     { set: 'expect=[{', path: 'expect', message: 'must be JSON', fix: 'write e.g. --set expect=\'[{"noFailuresBelow":20}]\'' },
-    { set: 'upstream.worker=3', path: 'upstream.worker', message: 'is not a scenario field', fix: 'did you mean `upstream.workers`?' },
+    { set: 'upstream.worker=3', path: 'upstream.worker', message: 'is not a scenario field', fix: 'did you mean `upstream.workers` or `upstream.work`?' },
     { set: 'workers=3', path: 'workers', message: 'is not a scenario field', fix: 'did you mean `upstream.workers`?' },
     { set: 'gateway.workers=3', path: 'gateway.workers', message: 'is not a scenario field', fix: 'did you mean `upstream.workers`?' },
     { set: 'timeout=3', path: 'timeout', message: 'is not a scenario field', fix: 'use a known path such as upstream.workers; the sections are upstream, gateway, load, search, ramp, criterion, caps' },

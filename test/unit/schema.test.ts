@@ -251,6 +251,6 @@ describe('validateScenario', () => {
     assert.equal(kinds['criterion.statuses'], 'number-list');
     assert.equal(kinds.expect, 'json');
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
-    assert.equal(SCENARIO_FIELDS.size, 39);
+    assert.equal(SCENARIO_FIELDS.size, 41);
   });
 });

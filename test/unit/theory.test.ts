@@ -57,6 +57,16 @@ describe('closed-loop theory', () => {
     assert.match(closedLoopTheory({ ...defaults, connectionLimit: 8 }).basis, /closes connections beyond its limit of 8 as soon as it accepts them \(→ 502\), before its queue \(C \+ Q = 20\) is full, so the onset is 8 \+ 1 = 9\.$/);
   });
 
+  it('makes no prediction for a CPU-bound upstream, and says so apart from predicting no 502', () => {
+    const theory = closedLoopTheory({ ...defaults, workers: 1, queue: 100, serviceMsMeasured: 5, work: 'cpu' });
+    assert.equal(theory.onset, null);
+    assert.equal(theory.limitedBy, null);
+    assert.equal(theory.capacityRps, 200, 'one event loop: 1 / S');
+    assert.match(theory.basis, /the model makes no prediction\.$/);
+    assert.equal(predictedClosedFailure(16, theory), null, 'no per-step prediction either');
+    assert.equal(predictedClosedFailure(16, closedLoopTheory({ ...defaults, shed: 'hang', poolConnections: 64, queueLimit: 32, maxConnections: 64 })), 0, 'a predicted absence of 502s is still 0');
+  });
+
   it('says in the basis that a passed-through 503 is no 502', () => {
     assert.match(closedLoopTheory({ ...defaults, shed: '503' }).basis, /the upstream answers 503 itself and the gateway passes it through, which is no 502/);
   });

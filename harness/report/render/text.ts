@@ -92,7 +92,8 @@ function summary(report: Report, width: number, paint: (style: Style, text: stri
     keyed('onset', `${paint('bold', formatLoad(onset.value, unit))} (${formatLoadValue(onset.low, unit)} passed, ${formatLoadValue(onset.high, unit)} failed${spread})`);
   }
   if (theory !== null) {
-    keyed('theory', `${theory.onset === null ? 'no onset predicted' : formatLoad(theory.onset, unit)}. ${theory.basis}`);
+    const predicted = theory.onset === null ? (theory.limitedBy === null ? 'no prediction' : 'no onset predicted') : formatLoad(theory.onset, unit);
+    keyed('theory', `${predicted}. ${theory.basis}`);
   }
   const top = topCount(report.causes);
   if (report.target !== undefined) {

@@ -1,0 +1,23 @@
+/**
+ * CPU-bound work per request blocks the upstream's event loop: it serves one request at a time
+ * and calls accept() only between requests, so under load its listen backlog (here 4) fills and
+ * Linux drops further connection attempts (it never refuses them: the client retries the SYN a
+ * second later). The gateway's connect timer (500 ms) fires first: 504s (upstream_timeout) from
+ * a few connections on, long before the queue of C + Q = 101 overflows and the 502s begin.
+ */
+import { defineScenario } from '../harness/config/scenario.ts';
+
+export default defineScenario({
+  name: 'slow-upstream',
+  description:
+    'CPU-bound work blocks the upstream (backlog 4): 504s (upstream_timeout) from ~16 connections, 502s only past its queue of 101. In production: 504s first, "upstream timed out (110)" in the nginx log, with one upstream core at 100 % and idle others; 502s follow only when it starts refusing',
+  model: 'closed',
+  upstream: { workers: 1, serviceMs: 5, work: 'cpu', queue: 100, shed: 'reset', backlog: 4 },
+  // Below the kernel's 1 s SYN retry, so a dropped connection attempt ends in the gateway's 504.
+  gateway: { connectTimeoutMs: 500 },
+  expect: [
+    { causeBelowOnset: 'upstream_timeout' },
+    { onset: { between: [102, 400] } },
+    { noFailuresBelow: 64 },
+  ],
+});
