@@ -8,6 +8,16 @@ import type { Problem } from '../errors.ts';
 import { isRecord } from './cross-checks.ts';
 import { closest, withValue } from './suggest.ts';
 
+/** A cause code, with the rule and fix both cause-valued variants share. */
+const CAUSE_RULE = {
+  schema: z.enum(CAUSE_CODES),
+  must: 'must be a cause code (fixtures/gateway/causes.ts)',
+  fix: (v: unknown): string => {
+    const guess = typeof v === 'string' ? closest(v, CAUSE_CODES) : undefined;
+    return guess === undefined ? `use one of ${CAUSE_CODES.join(', ')}` : `did you mean \`${guess}\`?`;
+  },
+};
+
 /** The expectation variants (scenario.ts `Expectation`), each with its rule, keyed by its one key. */
 const EXPECTATIONS = {
   onset: {
@@ -15,24 +25,10 @@ const EXPECTATIONS = {
     must: 'must be { between: [low, high] } with 0 ≤ low ≤ high',
     fix: (): string => 'write e.g. { between: [21, 21] }',
   },
-  dominantCause: {
-    schema: z.enum(CAUSE_CODES),
-    must: 'must be a cause code (fixtures/gateway/causes.ts)',
-    fix: (v: unknown): string => {
-      const guess = typeof v === 'string' ? closest(v, CAUSE_CODES) : undefined;
-      return guess === undefined ? `use one of ${CAUSE_CODES.join(', ')}` : `did you mean \`${guess}\`?`;
-    },
-  },
+  dominantCause: CAUSE_RULE,
   noFailuresBelow: { schema: z.number().gte(0), must: 'must be a number of at least 0', fix: (): string => 'write e.g. 20' },
   onsetMatchesTheory: { schema: z.literal(true), must: 'must be true', fix: (): string => 'write { onsetMatchesTheory: true }' },
-  causeBelowOnset: {
-    schema: z.enum(CAUSE_CODES),
-    must: 'must be a cause code (fixtures/gateway/causes.ts)',
-    fix: (v: unknown): string => {
-      const guess = typeof v === 'string' ? closest(v, CAUSE_CODES) : undefined;
-      return guess === undefined ? `use one of ${CAUSE_CODES.join(', ')}` : `did you mean \`${guess}\`?`;
-    },
-  },
+  causeBelowOnset: CAUSE_RULE,
 };
 const E = EXPECTATIONS;
 /** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
