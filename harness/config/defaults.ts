@@ -18,6 +18,8 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     invalidEvery: 0,
     work: 'timer',
     backlog: 511,
+    connection: 'keep-alive',
+    acceptRate: 0,
   },
   gateway: {
     kind: 'node',

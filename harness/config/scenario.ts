@@ -49,7 +49,22 @@ export interface UpstreamConfig {
   work: UpstreamWork;
   /** The listen backlog (`listen(2)`): connections the kernel completes before the server accepts them; Node's default is 511. */
   backlog: number;
+  /**
+   * The `Connection` header of every response: `keep-alive` lets the gateway reuse connections;
+   * `close` makes it open a new connection for every request (an upstream, or a balancer in front
+   * of it, that does not keep connections alive).
+   */
+  connection: UpstreamConnection;
+  /**
+   * New connections per second let through; those beyond are reset at once, as a firewall rule
+   * in front of the upstream would (iptables `hashlimit … -j REJECT --reject-with tcp-reset`).
+   * A token bucket holding 50 ms of them. 0: no limit. Scenario `firewall`.
+   */
+  acceptRate: number;
 }
+
+/** The `Connection` header the upstream answers with (`upstream.connection`). */
+export type UpstreamConnection = 'keep-alive' | 'close';
 
 /** How the upstream spends a request's service time (`upstream.work`). */
 export type UpstreamWork = 'timer' | 'cpu';

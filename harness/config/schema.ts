@@ -10,9 +10,10 @@ import { DEFAULTS, profileFailureStatuses } from './defaults.ts';
 import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts';
 import { choice, derivedNum, FIELD_RULES, int, num, type FieldInfo, type Range } from './fields.ts';
 import type {
-  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamWork,
+  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamConnection, UpstreamWork,
 } from './scenario.ts';
 import { closest, withValue } from './suggest.ts';
+import { pathProblem } from '../load/request-url.ts';
 
 /** The outcome of {@link validateScenario}: a scenario, or every problem found. */
 export type ValidationResult = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
@@ -36,6 +37,8 @@ const upstream = z.strictObject({
   invalidEvery: int({ min: 0, note: '0 means never' }, D.upstream.invalidEvery),
   work: choice<UpstreamWork>()(['timer', 'cpu'], D.upstream.work),
   backlog: int({ min: 1, max: 65_535, noun: 'connection' }, D.upstream.backlog),
+  connection: choice<UpstreamConnection>()(['keep-alive', 'close'], D.upstream.connection),
+  acceptRate: num({ min: 0, note: '0 means no limit' }, D.upstream.acceptRate),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),
@@ -49,10 +52,10 @@ const gateway = z.strictObject({
 const load = z.strictObject({
   arrivals: choice<Arrivals>()(['uniform', 'poisson'], D.load.arrivals),
   method: choice<HttpMethod>()(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], D.load.method),
-  path: z.string().startsWith('/').default(D.load.path).register(FIELD_RULES, {
+  path: z.string().refine((v) => pathProblem(v) === null).default(D.load.path).register(FIELD_RULES, {
     kind: 'string',
-    must: 'must be a request path starting with /',
-    fix: (v) => (typeof v === 'string' ? `write "/${v.replace(/^\/*/, '')}"` : 'write a path such as "/"'),
+    must: 'must be a request path starting with a single / and without backslashes',
+    fix: (v) => (typeof v === 'string' ? `write "/${v.replaceAll('\\', '/').replace(/^\/*/, '')}"` : 'write a path such as "/"'),
   }),
   body: z.string().optional().register(FIELD_RULES, { kind: 'string', must: 'must be a string', fix: () => 'write the body as a string, e.g. JSON.stringify({ ... })' }),
   stepMs: int({ min: 100, max: TIMER_MAX }, D.load.stepMs),

@@ -27,6 +27,7 @@ import { LatencyRecorder } from '../stats/histogram.ts';
 import { ClientTally } from './client-tally.ts';
 import { startGeneratorMonitor } from './generator-monitor.ts';
 import type { Driver, StepObservation, StepRequest } from './driver.ts';
+import { requestUrl } from './request-url.ts';
 
 /** What autocannon's http-parser-js passes with the `headers` event (compat mode: one object). */
 interface ParsedHeaders {
@@ -87,7 +88,7 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
   const tailLimitMs = request.clientTimeoutMs + TAIL_SLACK_MS;
   const instance = autocannon(
     {
-      url: new URL(request.path, request.url).toString(),
+      url: requestUrl(request.url, request.path).toString(),
       connections: request.offered,
       duration: Math.ceil((request.durationMs + tailLimitMs) / 1000) + 1,
       method: request.method,

@@ -31,6 +31,7 @@ import { LatencyRecorder } from '../stats/histogram.ts';
 import { firstAtOrAfter, planArrivals } from './arrivals.ts';
 import type { Driver, StepObservation, StepRequest } from './driver.ts';
 import { PacedStep } from './paced-step.ts';
+import { requestUrl } from './request-url.ts';
 
 /** Slack over the client timeout before the tail gives up on the requests in flight. */
 const TAIL_SLACK_MS = 1000;
@@ -93,7 +94,7 @@ export function createOpenDriver(): OpenDriver {
       if (running) throw new Error('the open-loop driver runs one step at a time; await the previous runStep first');
       running = true;
       try {
-        const target = new URL(request.path, request.url);
+        const target = requestUrl(request.url, request.path);
         const dispatcher = await poolFor(target.origin, request.maxConnections ?? DEFAULTS.caps.maxConnections, request.clientTimeoutMs);
         const observation = await runPacedStep(dispatcher, target, request);
         if (observation.cutOff) {

@@ -91,6 +91,8 @@ const scenarioParameters = z.object({
     invalidEvery: z.number().default(0),
     work: z.enum(['timer', 'cpu']).default('timer'),
     backlog: z.number().default(511),
+    connection: z.enum(['keep-alive', 'close']).default('keep-alive'),
+    acceptRate: z.number().default(0),
   }),
   gateway: z.object({
     kind: z.literal('node'),

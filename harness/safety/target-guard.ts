@@ -81,6 +81,10 @@ export async function pinTarget(input: string, authorization: Authorization = LO
   if (url.username !== '' || url.password !== '') {
     throw refused(input, 'it carries credentials (user:password@); the host a reader sees is not always the one connected to', 'remove them from the URL');
   }
+  // WHATWG keeps a path of `//host/…` (from `//`, `/\`, `/.//`): resolved against a base it names another host.
+  if (url.pathname.startsWith('//')) {
+    throw refused(input, `its path ${url.pathname} starts with //, which a URL parser reads as another host`, `write the path with one leading slash: ${url.origin}/${url.pathname.replace(/^\/+/, '')}`);
+  }
   const port = url.port === '' ? 80 : Number(url.port);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 

@@ -26,6 +26,20 @@ export interface CapacityModel {
   failureRatio?: number;
   /** How the upstream spends its service time (`upstream.work`); `cpu` blocks its event loop. */
   work?: 'timer' | 'cpu';
+  /** New connections per second a firewall lets through (`upstream.acceptRate`); 0 or absent: no limit. */
+  acceptRate?: number;
+  /** `close`: every request opens a new connection, so the firewall's rate limits requests too. */
+  connection?: 'keep-alive' | 'close';
+}
+
+/**
+ * The request rate a firewall lets through, when every request needs a new connection
+ * (`connection: close`) and a rate is set; null otherwise (pooled connections are opened rarely,
+ * so the rule then limits almost nothing).
+ */
+function firewallRps(model: Pick<CapacityModel, 'acceptRate' | 'connection'>): number | null {
+  const rate = model.acceptRate ?? 0;
+  return rate > 0 && model.connection === 'close' ? rate : null;
 }
 
 export interface ClosedLoopInput extends CapacityModel {
@@ -37,12 +51,13 @@ export interface ClosedLoopInput extends CapacityModel {
  * Capacity X_max = C / S (Little's law, §8.1), in req/s, with C capped by the gateway's pool
  * when the pool is smaller; null when S is null or 0 (no finite capacity to predict).
  */
-export function capacityRps(model: Pick<CapacityModel, 'workers' | 'poolConnections' | 'serviceMsMeasured' | 'work'>): number | null {
+export function capacityRps(model: Pick<CapacityModel, 'workers' | 'poolConnections' | 'serviceMsMeasured' | 'work' | 'acceptRate' | 'connection'>): number | null {
   const s = model.serviceMsMeasured;
   if (s === null || !(s > 0)) return null;
   // A CPU-bound upstream computes on one event loop: one request at a time, whatever C says.
   const servers = model.work === 'cpu' ? 1 : Math.min(model.workers, model.poolConnections);
-  return servers / (s / 1000);
+  // A firewall that passes r new connections per second passes r requests when each needs one.
+  return Math.min(servers / (s / 1000), firewallRps(model) ?? Infinity);
 }
 
 interface Limit {
@@ -74,6 +89,13 @@ function closedLoopLimit(model: CapacityModel): Limit {
       onset: 1,
       limitedBy: 'upstream',
       basis: `Every ${invalidEvery}th response is malformed (upstream_invalid → 502): ${formatShare(1 / invalidEvery)} of the requests fail at any load, at or above the criterion (${formatShare(criterion)}), so the onset is the lowest load, 1 connection, whatever the capacity.`,
+    };
+  }
+  if (firewallRps(model) !== null) {
+    return {
+      onset: null,
+      limitedBy: null,
+      basis: `A firewall resets new connections beyond ${model.acceptRate ?? 0} per second and every request opens one (connection: close); in a closed loop the request rate, and so when the firewall bites, depends on the response time: the model makes no prediction (the open model's is (rate) / (1 − criterion)).`,
     };
   }
   if (model.work === 'cpu') {
@@ -162,7 +184,7 @@ export interface OpenLoopInput extends CapacityModel {
 }
 
 type OpenModel =
-  | { kind: 'fluid'; servers: number; capacity: number; basis: string }
+  | { kind: 'fluid'; servers: number; capacity: number; basis: string; firewall?: number }
   | { kind: 'mmck'; servers: number; capacity: number; basis: string }
   | { kind: 'none'; basis: string };
 
@@ -180,6 +202,20 @@ function openModel(input: OpenLoopInput): OpenModel {
     return { kind: 'none', basis: `The upstream sheds with ${input.shed}, which is no 502 (503 is passed through; hang ends in 504), and the gateway's overflow under open load is not modelled: no 502 onset is predicted.` };
   }
   const where = gatewayLimits ? `K = P + queueLimit = ${capacity} (the gateway's pool is not larger than C + Q)` : `K = C + Q = ${capacity}`;
+  const firewall = firewallRps(input);
+  if (firewall !== null) {
+    if (input.arrivals !== 'uniform') {
+      return { kind: 'none', basis: `A firewall resets new connections beyond ${firewall} per second, and its token bucket under ${input.arrivals} arrivals is not modelled: no onset is predicted.` };
+    }
+    // Every request opens a connection (connection: close): the firewall passes at most r of them per second.
+    return {
+      kind: 'fluid',
+      servers,
+      capacity,
+      firewall,
+      basis: `Open loop, uniform arrivals, and every request opens a new connection (connection: close) through a firewall that resets those beyond r = ${firewall} per second: the throughput is at most min(c / S, r) (Little's law, research/gateway-502.md §8.1), above it the failure ratio is 1 − min(c / S, r) / λ, so the onset is min(c / S, r) / (1 − criterion), with c = ${servers} and ${where}.`,
+    };
+  }
   if (input.arrivals === 'uniform' && input.serviceDistribution === 'fixed') {
     return { kind: 'fluid', servers, capacity, basis: `Open loop, uniform arrivals and fixed service: capacity μ = c / S (Little's law, research/gateway-502.md §8.1); above μ the steady-state failure ratio is 1 − μ/λ, so the onset is μ / (1 − criterion) (DESIGN.md §4), with c = ${servers} and ${where}.` };
   }
@@ -218,7 +254,7 @@ export function predictedOpenFailure(arrivalRps: number, input: OpenLoopInput): 
   const s = input.serviceMsMeasured;
   if (model.kind === 'none' || s === null || !(s > 0)) return null;
   if (model.kind === 'fluid') {
-    const mu = model.servers / (s / 1000);
+    const mu = Math.min(model.servers / (s / 1000), model.firewall ?? Infinity);
     return arrivalRps <= mu ? 0 : 1 - mu / arrivalRps;
   }
   return mmckBlocking({ arrivalRps, serviceMs: s, servers: model.servers, capacity: model.capacity });
@@ -239,7 +275,7 @@ export function openLoopTheory(input: OpenLoopInput): Theory {
     const basis = model.kind === 'none' ? model.basis : `${model.basis} The service time was not measured, so no onset is predicted.`;
     return { ...base, onset: null, basis, limitedBy: model.kind === 'none' ? null : limitedBy };
   }
-  const mu = model.servers / (s / 1000);
+  const mu = Math.min(model.servers / (s / 1000), model.kind === 'fluid' ? (model.firewall ?? Infinity) : Infinity);
   if (!(input.failureRatio > 0 && input.failureRatio < 1)) {
     return { ...base, onset: null, basis: `${model.basis} A criterion of ${input.failureRatio} is never reached, so no onset is predicted.`, limitedBy };
   }

@@ -70,6 +70,15 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.match(slow.explanation.join(' '), /The first 504s \(upstream_timeout\) came at \d+ connections, below the 502 onset/);
   });
 
+  it('firewall: 502s (upstream_reset) at the firewall’s rate, ~152 req/s, far below the upstream’s 400', () => {
+    const firewall = report('firewall');
+    const onset = firewall.onset?.value ?? 0;
+    assert.ok(onset >= 145 && onset <= 170, `onset ${onset} req/s`);
+    assert.equal(firewall.theory?.onset, 151.5);
+    assert.ok(onset < 0.5 * 400, 'far below C / S');
+    assert.deepEqual(Object.keys(firewall.causes), ['upstream_reset']);
+  });
+
   it('overload and overload-close: the onset at C + Q + 1 = 21, by reset and by close', () => {
     assert.equal(report('overload').onset?.value, 21);
     assert.deepEqual(Object.keys(report('overload').causes)[0], 'upstream_reset');

@@ -205,6 +205,27 @@ describe('upstream fixture', function () {
     assert.ok((finished[2] ?? 0) - (finished[0] ?? 0) >= 100, `spread ${Math.round((finished[2] ?? 0) - (finished[0] ?? 0))} ms`);
   });
 
+  it("with connection 'close', every answer says so and every request needs a new connection", async () => {
+    const fx = await start({ workers: 1, queue: 10, serviceMs: 0, connection: 'close' });
+    const p = pool(fx.url, 1);
+    for (let i = 0; i < 3; i++) {
+      const res = await p.request({ path: '/', method: 'GET' });
+      assert.equal(res.headers.connection, 'close');
+      await res.body.text();
+    }
+    await waitFor('the last connection is closed', () => fx.stats().connections === 0);
+  });
+
+  it('with acceptRate, new connections beyond the firewall’s burst are reset and counted', async () => {
+    // A rate of 20/s holds a burst of 1: of 4 connections opened at once, 1 passes.
+    const fx = await start({ workers: 4, queue: 10, serviceMs: 0, acceptRate: 20 });
+    const p = pool(fx.url, 4);
+    const outcomes = await Promise.all([send(p), send(p), send(p), send(p)]);
+    const counts = tally(outcomes);
+    assert.ok((counts['200'] ?? 0) >= 1, JSON.stringify(outcomes));
+    assert.equal(fx.stats().firewalled, 4 - (counts['200'] ?? 0), JSON.stringify(outcomes));
+  });
+
   it('close() ends every connection and resolves; stats() still answers afterwards', async () => {
     const fx = await start({ ...C2_Q3, serviceMs: 5000, shed: 'hang' });
     const p = pool(fx.url, 8);

@@ -74,7 +74,9 @@ describe('validateScenario', () => {
     { path: 'gateway.retries', value: 2, message: 'must be an integer from 0 to 1', fix: 'set at most 1 (1 is the nginx-style retry)' },
     { path: 'load.arrivals', value: 'burst', message: 'must be one of "uniform", "poisson"', fix: 'use one of uniform, poisson' },
     { path: 'load.method', value: 'get', message: 'must be one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"', fix: 'did you mean `GET`?' },
-    { path: 'load.path', value: 'health', message: 'must be a request path starting with /', fix: 'write "/health"' },
+    { path: 'load.path', value: 'health', message: 'must be a request path starting with a single / and without backslashes', fix: 'write "/health"' },
+    { path: 'load.path', value: '//169.254.169.254/latest', message: 'must be a request path starting with a single / and without backslashes', fix: 'write "/169.254.169.254/latest"' },
+    { path: 'load.path', value: '/\\evil', message: 'must be a request path starting with a single / and without backslashes', fix: 'write "/evil"' },
     { path: 'load.body', value: 5, message: 'must be a string', fix: 'write the body as a string, e.g. JSON.stringify({ ... })' },
     { path: 'load.stepMs', value: 99, message: 'must be an integer from 100 to 2147483647', fix: 'set at least 100' },
     { path: 'load.clientTimeoutMs', value: -1, message: 'must be an integer from 1 to 2147483647', fix: 'set at least 1' },
@@ -251,6 +253,6 @@ describe('validateScenario', () => {
     assert.equal(kinds['criterion.statuses'], 'number-list');
     assert.equal(kinds.expect, 'json');
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
-    assert.equal(SCENARIO_FIELDS.size, 41);
+    assert.equal(SCENARIO_FIELDS.size, 43);
   });
 });

@@ -73,6 +73,11 @@ const REFUSED: [string, RegExp][] = [
   ['file:///etc/passwd', /scheme file:/],
   ['gopher://127.0.0.1:6379/_', /scheme gopher:/],
   ['https://127.0.0.1/', /https/],
+  // A path of //host/… names another host once resolved against a base (found in review).
+  ['http://127.0.0.1:3000//evil.example/x', /starts with \/\//],
+  ['http://localhost:3000//169.254.169.254/latest/', /starts with \/\//],
+  ['http://127.0.0.1:3000/\\/evil.example/', /starts with \/\//],
+  ['http://127.0.0.1:3000/.//evil.example/x', /starts with \/\//],
 ];
 
 describe('target guard', () => {

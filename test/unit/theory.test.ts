@@ -67,6 +67,13 @@ describe('closed-loop theory', () => {
     assert.equal(predictedClosedFailure(16, closedLoopTheory({ ...defaults, shed: 'hang', poolConnections: 64, queueLimit: 32, maxConnections: 64 })), 0, 'a predicted absence of 502s is still 0');
   });
 
+  it('makes no closed-loop prediction behind a connection-rate firewall when every request opens a connection', () => {
+    const theory = closedLoopTheory({ ...defaults, acceptRate: 150, connection: 'close' });
+    assert.deepEqual([theory.onset, theory.limitedBy], [null, null]);
+    assert.equal(theory.capacityRps, 150, 'the firewall, not C / S = 400, limits');
+    assert.equal(closedLoopTheory({ ...defaults, acceptRate: 150 }).onset, 21, 'pooled connections: the rule limits almost nothing');
+  });
+
   it('says in the basis that a passed-through 503 is no 502', () => {
     assert.match(closedLoopTheory({ ...defaults, shed: '503' }).basis, /the upstream answers 503 itself and the gateway passes it through, which is no 502/);
   });
@@ -116,6 +123,18 @@ describe('open-loop theory', () => {
     assert.equal(theory.onset, 404);
     assert.equal(theory.capacityRps, 400);
     assert.deepEqual([400, 800].map((rate) => predictedOpenFailure(rate, { ...open, arrivals: 'uniform', serviceDistribution: 'fixed' })), [0, 0.5]);
+  });
+
+  it('behind a firewall of r new connections per second, with connection: close, predicts min(c / S, r) / (1 − criterion)', () => {
+    const firewall = { ...open, arrivals: 'uniform' as const, serviceDistribution: 'fixed' as const, acceptRate: 150, connection: 'close' as const };
+    const theory = openLoopTheory(firewall);
+    assert.equal(theory.onset, 151.5);
+    assert.equal(theory.capacityRps, 150);
+    assert.match(theory.basis, /resets those beyond r = 150 per second/);
+    assert.equal(predictedOpenFailure(200, firewall), 0.25);
+    assert.equal(predictedOpenFailure(150, firewall), 0);
+    assert.equal(openLoopTheory({ ...firewall, connection: 'keep-alive' }).onset, 404, 'pooled: the capacity decides');
+    assert.equal(openLoopTheory({ ...firewall, arrivals: 'poisson' }).onset, null, 'a token bucket under Poisson arrivals is not modelled');
   });
 
   it('predicts where π_K reaches the criterion for Poisson arrivals and exponential service (345.6 req/s)', () => {
