@@ -50,6 +50,11 @@ export class OverloadError extends Error {
   }
 }
 
+/** The lines a user sees for an error of theirs: `Error: …`, one per problem, then `Hint: …`. */
+export function errorLines(error: OverloadError): string[] {
+  return [`Error: ${error.message}`, ...error.problems.map((problem) => `  - ${formatProblem(problem)}`), ...(error.hint === undefined ? [] : [`Hint: ${error.hint}`])];
+}
+
 /** Formats one problem as `path: message (got value). Fix: fix`. */
 export function formatProblem(problem: Problem): string {
   const where = problem.path === '' ? '(scenario)' : problem.path;

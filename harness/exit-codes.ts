@@ -15,6 +15,11 @@ export const ExitCode = {
   interrupted: 130,
   /** Terminated by SIGTERM (128 + 15); the partial report was written. */
   terminated: 143,
+  /**
+   * The reader of stdout or stderr went away (128 + SIGPIPE, as a shell reports a writer killed
+   * by it): `overload list | head`. Never 0, since a run cut off this way judged nothing.
+   */
+  brokenPipe: 141,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -59,13 +59,14 @@ const guarded = new WeakSet<NodeJS.WriteStream>();
 /**
  * A reader that stops early (`overload list | head`) closes the pipe, and the next write fails
  * with EPIPE; Node would throw it as an unhandled 'error' with a stack trace. Stop quietly
- * instead, as Unix tools do (the writer has nobody left to tell). Other errors still throw.
+ * instead, with 141 as a shell reports a writer killed by SIGPIPE (never 0: a run cut off this
+ * way judged nothing; the fixtures exit with their IPC channel). Other errors still throw.
  */
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   if (guarded.has(stream)) return;
   guarded.add(stream);
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    if (error.code === 'EPIPE') process.exit(ExitCode.brokenPipe);
     throw error;
   });
 }

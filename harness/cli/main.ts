@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
-import { formatProblem, OverloadError } from '../errors.ts';
+import { errorLines, OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -59,9 +59,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
 /** Prints an error for people and returns its exit code. */
 function reportError(error: unknown, io: CliIO): ExitCode {
   if (error instanceof OverloadError) {
-    writeLine(io.stderr, `Error: ${error.message}`);
-    for (const problem of error.problems) writeLine(io.stderr, `  - ${formatProblem(problem)}`);
-    if (error.hint !== undefined) writeLine(io.stderr, `Hint: ${error.hint}`);
+    for (const line of errorLines(error)) writeLine(io.stderr, line);
     return error.exitCode;
   }
   writeLine(io.stderr, 'Error: overload failed unexpectedly. This is a bug in overload; please report it with the output below.');

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Scenario } from '../config/scenario.ts';
-import { assertComparable, compare } from '../report/compare.ts';
+import { assertComparable, compare, comparisonPasses } from '../report/compare.ts';
 import type { Comparison } from '../report/comparison.ts';
 import { render as renderComparisonJson } from '../report/render/comparison-json.ts';
 import { render as renderComparisonMarkdown } from '../report/render/comparison-markdown.ts';
@@ -96,6 +96,6 @@ export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.Writab
   writeLine(summary, `reports: ${written.join('  ')}`);
   if (run.target === undefined) writeLine(summary, `gateway error log: ${path.join(outDir, 'gateway-error.log')}`);
 
-  const held = report.expectations.every((expectation) => expectation.passed) && comparison?.regressed !== true;
+  const held = report.expectations.every((expectation) => expectation.passed) && (comparison === null || comparisonPasses(comparison));
   return { report, comparison, held };
 }

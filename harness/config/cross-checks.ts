@@ -37,6 +37,12 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
     add('load.body', body, `is only sent with POST, PUT or PATCH (load.method is ${method})`, 'set load.method to POST, PUT or PATCH, or remove load.body');
   }
 
+  // One event loop computes one request at a time: C > 1 would promise a capacity it cannot give.
+  const workers = num('upstream.workers');
+  if (read('upstream.work') === 'cpu' && workers !== undefined && workers > 1) {
+    add('upstream.workers', workers, 'must be 1 with upstream.work "cpu" (one event loop computes one request at a time)', 'set upstream.workers to 1, or upstream.work to "timer"');
+  }
+
   const stepMs = num('load.stepMs');
   const maxDurationS = num('caps.maxDurationS');
   if (stepMs !== undefined && maxDurationS !== undefined && stepMs > maxDurationS * 1000) {

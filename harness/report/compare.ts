@@ -89,6 +89,15 @@ function systemOf(report: Report): string {
   return report.target === undefined ? 'the fixtures' : 'an external target';
 }
 
+/**
+ * Whether the comparison may pass a build: nothing regressed, and at least one metric could be
+ * compared. A current run that measured nothing comparable (every step invalid, interrupted at
+ * once) must not turn a CI capacity gate green (found in review).
+ */
+export function comparisonPasses(comparison: Comparison): boolean {
+  return !comparison.regressed && comparison.metrics.some((metric) => metric.verdict !== 'insufficient-data');
+}
+
 /** The verdict of the whole comparison, for a heading: any regression wins, then any improvement. */
 export function overallVerdict(comparison: Comparison): MetricVerdict {
   const verdicts = comparison.metrics.map((metric) => metric.verdict);
@@ -145,5 +154,17 @@ function compareLatency(baseline: Report, current: Report, tolerance: number): M
   // Say when the current run's numbers come from a neighbouring load, so nobody reads them as equal loads.
   const other = [...new Set(c.loads.filter((l) => l !== load))].map((l) => formatLoadValue(l, unit));
   const note = other.length === 0 ? '' : ` (current run at ${other.join(', ')} ${unitLabel(unit)}, the nearest passing load)`;
-  return judge(labelled, bi, ci, tolerance, note);
+  const judged = judge(labelled, bi, ci, tolerance, note);
+  // The p99 one step below the onset, of one run, moves by more than any sane tolerance on a shared
+  // machine (measured: 58.4 → 88.3 ms between two runs of the same code), so a single run may show
+  // it unchanged, but only trials may call it regressed or improved.
+  if ((bi.trials < 2 || ci.trials < 2) && (judged.verdict === 'regressed' || judged.verdict === 'improved')) {
+    const single = [bi.trials < 2 ? 'the baseline' : null, ci.trials < 2 ? 'the current run' : null].filter((run) => run !== null).join(' and ');
+    return {
+      ...judged,
+      verdict: 'insufficient-data',
+      reason: `${judged.reason.replace(/\.$/, '')}; but ${single} had one trial, and one run’s p99 here varies by more than that: run both with --repeat 3 to judge it.`,
+    };
+  }
+  return judged;
 }

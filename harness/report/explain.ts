@@ -124,7 +124,8 @@ export function explain(input: ExplainInput): string[] {
  * `upstream timed out`, 502 is a refused, reset or broken answer; research/gateway-502.md §4).
  */
 function timeoutsFirstSentences(input: ExplainInput): string[] {
-  if (input.onset === null || input.target === true) return [];
+  // When the criterion counts 504s, they are the onset's own failures, not a forerunner of it.
+  if (input.onset === null || input.target === true || criterionOf(input).statuses.includes(504)) return [];
   const onset = input.onset.value;
   const timedOut = input.steps.filter((step) => step.valid && (step.causes?.upstream_timeout ?? 0) > 0 && step.offered < onset);
   if (timedOut.length === 0) return [];

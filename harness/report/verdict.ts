@@ -8,7 +8,7 @@
 import { isCauseCode, type CauseCode } from '../../fixtures/gateway/causes.ts';
 import { formatCount, formatLoad, formatLoadValue, formatPercent, formatRate } from '../format.ts';
 import { clientFailures, describeClientFailures, dominantCause, statusList } from './explain.ts';
-import { asSentence } from './render/shared.ts';
+import { asSentence, theoryOnsetWords } from './render/shared.ts';
 import type { Report } from './schema.ts';
 
 /**
@@ -49,8 +49,7 @@ function withOnset(report: Report, onset: NonNullable<Report['onset']>): string 
   if (report.onsetSpread !== null) notes.push(spread(report, report.onsetSpread));
   const theory = report.theory;
   if (theory !== null) {
-    const predicted = theory.onset === null ? (theory.limitedBy === null ? 'no prediction' : 'no onset predicted') : theoryLoad(theory.onset, unit);
-    notes.push(`theory: ${predicted}`);
+    notes.push(`theory: ${theory.onset === null ? theoryOnsetWords(theory, unit) : theoryLoad(theory.onset, unit)}`);
   }
   const quote = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
   const statuses = onset.criterion.statuses;
@@ -59,10 +58,14 @@ function withOnset(report: Report, onset: NonNullable<Report['onset']>): string 
     return `The target began failing requests at ${formatLoad(onset.value, unit)}${quote}; the client saw ${describeClientFailures(seen)}.`;
   }
   const lead = `The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(onset.value, unit)}${quote}`;
-  const top = dominantCause(report.causes);
-  if (top === null) return `${lead}; the gateway reported no cause for them.`;
-  const share = top.share === 1 ? 'all' : formatPercent(top.share);
-  return `${lead}; ${share} of ${answeredWith(top.cause, statuses) ? 'them' : "the gateway's failures"} were ${causeNoun(top.cause)}.`;
+  // "of them" means the criterion's statuses (the 502s): the share is taken over the causes that
+  // answered with one, not over every failure (504 timeouts would dilute it; found in review).
+  const counted = Object.fromEntries(Object.entries(report.causes).filter(([cause]) => answeredWith(cause, statuses)));
+  const top = dominantCause(counted);
+  if (top !== null) return `${lead}; ${top.share === 1 ? 'all' : formatPercent(top.share)} of them were ${causeNoun(top.cause)}.`;
+  const other = dominantCause(report.causes);
+  if (other === null) return `${lead}; the gateway reported no cause for them.`;
+  return `${lead}; ${other.share === 1 ? 'all' : formatPercent(other.share)} of the gateway's failures were ${causeNoun(other.cause)}.`;
 }
 
 /**

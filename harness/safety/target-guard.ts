@@ -73,7 +73,9 @@ export async function pinTarget(input: string, authorization: Authorization = LO
     throw refused(input, 'it is not an absolute URL', /^[\w.-]+:\d+/.test(input) ? `write it with its scheme: http://${input}` : 'write it as http://127.0.0.1:PORT/path');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw refused(input, `the scheme ${url.protocol} is not http: or https:`, 'load an HTTP service: http://127.0.0.1:PORT/path');
+    // WHATWG reads `localhost:3000` as the scheme `localhost:`: say what was meant.
+    const hint = /^[\w.-]+:\d+/.test(input) ? `write it with its scheme: http://${input}` : 'load an HTTP service: http://127.0.0.1:PORT/path';
+    throw refused(input, `the scheme ${url.protocol} is not http: or https:`, hint);
   }
   if (url.protocol === 'https:') {
     throw refused(input, 'https targets are not supported yet (the load generators speak plain HTTP)', 'point --target at the plain-HTTP port of the service, or at a local TLS-terminating gateway');
@@ -86,6 +88,7 @@ export async function pinTarget(input: string, authorization: Authorization = LO
     throw refused(input, `its path ${url.pathname} starts with //, which a URL parser reads as another host`, `write the path with one leading slash: ${url.origin}/${url.pathname.replace(/^\/+/, '')}`);
   }
   const port = url.port === '' ? 80 : Number(url.port);
+  if (port === 0) throw refused(input, 'port 0 is no port a service listens on', 'name the port your service listens on, e.g. http://127.0.0.1:3000/');
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 
   let addresses: string[];

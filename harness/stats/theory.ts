@@ -6,7 +6,7 @@
  * Notation: C workers, Q queue (the upstream sheds beyond K = C + Q in flight), S mean service
  * time, P the gateway's pool connections, queueLimit the gateway's own bounded queue.
  */
-import type { Arrivals, ServiceDistribution, ShedMode } from '../config/scenario.ts';
+import type { Arrivals, ServiceDistribution, ShedMode, UpstreamConnection, UpstreamWork } from '../config/scenario.ts';
 import type { Theory } from '../report/schema.ts';
 
 /** The fixtures' capacity model, with the measured S. */
@@ -25,11 +25,11 @@ export interface CapacityModel {
   /** The criterion's failure ratio (default 0.01), against which a constant fault share is judged. */
   failureRatio?: number;
   /** How the upstream spends its service time (`upstream.work`); `cpu` blocks its event loop. */
-  work?: 'timer' | 'cpu';
+  work?: UpstreamWork;
   /** New connections per second a firewall lets through (`upstream.acceptRate`); 0 or absent: no limit. */
   acceptRate?: number;
   /** `close`: every request opens a new connection, so the firewall's rate limits requests too. */
-  connection?: 'keep-alive' | 'close';
+  connection?: UpstreamConnection;
 }
 
 /**
@@ -202,6 +202,16 @@ function openModel(input: OpenLoopInput): OpenModel {
     return { kind: 'none', basis: `The upstream sheds with ${input.shed}, which is no 502 (503 is passed through; hang ends in 504), and the gateway's overflow under open load is not modelled: no 502 onset is predicted.` };
   }
   const where = gatewayLimits ? `K = P + queueLimit = ${capacity} (the gateway's pool is not larger than C + Q)` : `K = C + Q = ${capacity}`;
+  // The faults the closed-loop limit knows, which the open formulas below do not model.
+  if (input.work === 'cpu') {
+    return { kind: 'none', basis: 'A CPU-bound upstream (work: cpu) blocks its own accept(); under open load, when connection attempts overflow its listen backlog depends on timing: the model makes no prediction.' };
+  }
+  if ((input.invalidEvery ?? 0) > 0 && 1 / (input.invalidEvery ?? 1) >= input.failureRatio) {
+    return { kind: 'none', basis: `Every ${input.invalidEvery ?? 0}th response is malformed (upstream_invalid → 502): ${formatShare(1 / (input.invalidEvery ?? 1))} of the requests fail at every rate, at or above the criterion, so the onset is the lowest rate tried, whatever the capacity; no rate is predicted.` };
+  }
+  if ((input.connectionLimit ?? 0) > 0 && (input.connectionLimit ?? 0) < capacity) {
+    return { kind: 'none', basis: `The upstream closes connections beyond ${input.connectionLimit ?? 0}, fewer than K = ${capacity}; the open-loop formulas do not model that limit: no onset is predicted.` };
+  }
   const firewall = firewallRps(input);
   if (firewall !== null) {
     if (input.arrivals !== 'uniform') {

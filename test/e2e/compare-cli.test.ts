@@ -117,3 +117,12 @@ describe('overload run --baseline and --update-baseline', function () {
     assert.equal(fresh.scenario.name, 'overload');
   });
 });
+
+describe('overload compare on a run that measured nothing comparable', () => {
+  it('exits 3, because no evidence is not a pass for a capacity gate', async () => {
+    const { code, stdout, stderr } = await runMain(['compare', frozen('closed-trials.json'), frozen('empty.json')]);
+    assert.equal(code, 3, stderr);
+    assert.match(stdout, /insufficient data/);
+    assert.match(stderr, /No metric could be compared/);
+  });
+});

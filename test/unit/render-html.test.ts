@@ -174,3 +174,11 @@ describe('the html renderer', () => {
     assert.ok(empty.includes('<section id="steps">\n<h2>Steps</h2>\n<p>No step was measured.</p>'));
   });
 });
+
+describe('HTML renderer, --target runs', () => {
+  it('names the target, the pinned address and what authorized it, and says the fixture settings were not used', () => {
+    const html = render(fixture('target-upstream'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    assert.match(html, /<dt>target<\/dt><dd>http:\/\/127\.0\.0\.1:40223\/, every connection to 127\.0\.0\.1 \(authorized: loopback\); the scenario&#39;s upstream and gateway settings were not used<\/dd>/);
+    assert.match(html, /the client saw ECONNRESET ×18,701/);
+  });
+});

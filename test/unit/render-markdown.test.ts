@@ -114,7 +114,8 @@ describe('markdown renderer', () => {
 
   it('says no onset was found and shows 503s passed through as statuses, not causes', () => {
     const md = render(noOnset503);
-    assertIncludes(md, '| onset | none found | no prediction |');
+    // The model predicts no 502 within the cap (it did predict): not "no prediction".
+    assertIncludes(md, '| onset | none found | no onset predicted |');
     assertIncludes(md, '| 7 | 64 | 12,681 | 394 | 0 % | 0 % | 200: 790, 503: 11,870 | — | 50.7 ms | 55.2 ms | ✓ |');
     assertIncludes(md, '## Causes\n\nThe gateway reported no failures.');
     assertIncludes(md, '- upstream: C = 4 workers, S = 10 ms (fixed), Q = 16, shed: 503, keep-alive 5,000 ms');

@@ -190,6 +190,7 @@ describe('validateScenario', () => {
     { name: 'a search start above caps.maxConnections', input: { search: { start: 32 }, caps: { maxConnections: 16 } }, path: 'search.start', message: 'must not exceed caps.maxConnections (16 connections)' },
     { name: 'a fractional connection count', input: { search: { start: 2.5 } }, path: 'search.start', message: 'must be a whole number of connections in the closed model', fix: 'use 3' },
     { name: 'a body with GET', input: { load: { body: 'x' } }, path: 'load.body', message: 'is only sent with POST, PUT or PATCH (load.method is GET)' },
+    { name: 'a CPU-bound upstream with 4 workers', input: { upstream: { work: 'cpu', workers: 4 } }, path: 'upstream.workers', message: 'must be 1 with upstream.work "cpu" (one event loop computes one request at a time)' },
     { name: 'a body with DELETE', input: { load: { method: 'DELETE', body: 'x' } }, path: 'load.body', message: 'is only sent with POST, PUT or PATCH (load.method is DELETE)' },
     { name: 'a step longer than caps.maxDurationS', input: { caps: { maxDurationS: 1 } }, path: 'load.stepMs', message: 'must fit in caps.maxDurationS (1 s)' },
   ];

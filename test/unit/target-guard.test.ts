@@ -68,7 +68,8 @@ const REFUSED: [string, RegExp][] = [
   ['http://lоcalhost/', /before any DNS query/], // Cyrillic о
   ['http://4294967296/', /not an absolute URL/],
   ['http://127.0.0.1:65536/', /not an absolute URL/],
-  ['localhost:3000', /scheme localhost:/],
+  ['localhost:3000', /scheme localhost:.*Hint: write it with its scheme: http:\/\/localhost:3000/],
+  ['http://127.0.0.1:0/', /port 0/],
   ['127.0.0.1:8080', /http:\/\/127\.0\.0\.1:8080/],
   ['file:///etc/passwd', /scheme file:/],
   ['gopher://127.0.0.1:6379/_', /scheme gopher:/],

@@ -125,6 +125,16 @@ describe('open-loop theory', () => {
     assert.deepEqual([400, 800].map((rate) => predictedOpenFailure(rate, { ...open, arrivals: 'uniform', serviceDistribution: 'fixed' })), [0, 0.5]);
   });
 
+  it('makes no open-loop prediction for the faults only the closed-loop limit models', () => {
+    const uniform = { ...open, arrivals: 'uniform' as const, serviceDistribution: 'fixed' as const };
+    for (const fault of [{ work: 'cpu' as const }, { invalidEvery: 50 }, { connectionLimit: 8 }]) {
+      const theory = openLoopTheory({ ...uniform, ...fault });
+      assert.deepEqual([theory.onset, theory.limitedBy], [null, null], JSON.stringify(fault));
+      assert.equal(predictedOpenFailure(300, { ...uniform, ...fault }), null);
+    }
+    assert.equal(openLoopTheory({ ...uniform, invalidEvery: 200 }).onset, 404, '0.5 % < 1 %: the capacity still decides');
+  });
+
   it('behind a firewall of r new connections per second, with connection: close, predicts min(c / S, r) / (1 − criterion)', () => {
     const firewall = { ...open, arrivals: 'uniform' as const, serviceDistribution: 'fixed' as const, acceptRate: 150, connection: 'close' as const };
     const theory = openLoopTheory(firewall);

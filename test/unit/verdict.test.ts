@@ -116,9 +116,14 @@ describe('verdictSentence', () => {
       expected: 'The gateway began returning 502s at 21 connections (theory: 21); all of them were gateway queue overflows.',
     },
     {
-      name: 'does not call 504s "them" when the criterion counts only 502s',
+      name: 'takes the share over the causes that answered 502, not over 504 timeouts (the criterion counts only 502s)',
       report: () => closed({ causes: { upstream_timeout: 90, upstream_reset: 10 } }),
-      expected: "The gateway began returning 502s at 21 connections (theory: 21); 90.0 % of the gateway's failures were upstream timeouts (504).",
+      expected: 'The gateway began returning 502s at 21 connections (theory: 21); all of them were upstream resets.',
+    },
+    {
+      name: 'names the gateway’s failures, not "them", when no cause answered with a criterion status',
+      report: () => closed({ causes: { upstream_timeout: 90 } }),
+      expected: "The gateway began returning 502s at 21 connections (theory: 21); all of the gateway's failures were upstream timeouts (504).",
     },
     {
       name: 'calls 504s "them" when the criterion counts 504s',

@@ -5,13 +5,13 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../exit-codes.ts';
-import { assertComparable, compare, parseTolerance } from '../../report/compare.ts';
+import { assertComparable, compare, comparisonPasses, parseTolerance } from '../../report/compare.ts';
 import type { Comparison } from '../../report/comparison.ts';
 import { readReport } from '../../report/read.ts';
 import { render as renderJson } from '../../report/render/comparison-json.ts';
 import { render as renderMarkdown } from '../../report/render/comparison-markdown.ts';
 import { render as renderText } from '../../report/render/comparison-text.ts';
-import type { CliIO } from '../io.ts';
+import { writeLine, type CliIO } from '../io.ts';
 
 const RENDERERS: Record<'text' | 'md' | 'json', (comparison: Comparison) => string> = {
   text: renderText,
@@ -23,7 +23,7 @@ const RENDERERS: Record<'text' | 'md' | 'json', (comparison: Comparison) => stri
 export function compareCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
   return yargs.command(
     'compare <baseline> <current>',
-    'compare two reports: onset, max goodput and p99 latency; exit 3 on a regression beyond the tolerance',
+    'compare two reports: onset, max goodput and p99 latency; exit 3 on a regression beyond the tolerance, or when nothing could be compared',
     (command) =>
       command
         .positional('baseline', { type: 'string', demandOption: true, describe: 'the report to compare against (e.g. reports/baselines/overload.closed.json)' })
@@ -38,7 +38,10 @@ export function compareCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: Exit
       assertComparable(baseline, current, { baseline: args.baseline, current: args.current });
       const comparison = compare(baseline, current, { tolerance, baselineSource: args.baseline, currentSource: args.current });
       io.stdout.write(RENDERERS[args.format](comparison));
-      finish(comparison.regressed ? ExitCode.expectationFailed : ExitCode.ok);
+      if (!comparison.regressed && !comparisonPasses(comparison)) {
+        writeLine(io.stderr, 'No metric could be compared, so this is no evidence that capacity held: exit 3 (see the reasons above).');
+      }
+      finish(comparisonPasses(comparison) ? ExitCode.ok : ExitCode.expectationFailed);
     },
   );
 }

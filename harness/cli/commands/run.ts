@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { listScenarios } from '../../config/load-scenario.ts';
-import { OverloadError } from '../../errors.ts';
+import { errorLines, OverloadError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { assertBaselineFits, defaultBaselinePath } from '../../report/baseline.ts';
 import { parseTolerance } from '../../report/compare.ts';
@@ -108,9 +108,14 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
 
   const stop = stopOnSignal(io);
   const rows: SummaryRow[] = [];
+  /** The exit code the worst error asks for: a bug (1) outranks a user's mistake (2). */
+  let errorCode: ExitCode | null = null;
   try {
     for (const [index, run] of runs.entries()) {
-      if (stop.signal.aborted) break;
+      if (stop.signal.aborted) {
+        rows.push({ scenario: run.scenario.name, report: null, comparison: null, error: 'not run: interrupted', seconds: 0 });
+        continue;
+      }
       writeLine(io.stderr, `\n== ${index + 1} of ${runs.length}: ${run.scenario.name}`);
       const started = performance.now();
       const seconds = (): number => (performance.now() - started) / 1000;
@@ -120,7 +125,11 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
       } catch (error) {
         // One scenario that cannot run (a fixture that fails to start) does not hide the others' results.
         const message = error instanceof Error ? error.message : String(error);
-        writeLine(io.stderr, `${run.scenario.name} did not run to the end: ${message}`);
+        writeLine(io.stderr, `${run.scenario.name} did not run to the end:`);
+        if (error instanceof OverloadError) for (const line of errorLines(error)) writeLine(io.stderr, `  ${line}`);
+        else writeLine(io.stderr, error instanceof Error ? (error.stack ?? message) : message);
+        const code = error instanceof OverloadError ? error.exitCode : ExitCode.internal;
+        errorCode = errorCode === ExitCode.internal ? errorCode : code;
         rows.push({ scenario: run.scenario.name, report: null, comparison: null, error: message, seconds: seconds() });
       }
     }
@@ -132,8 +141,7 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
   const summaryFile = path.join(root, 'summary.md');
   await writeTextFile(summaryFile, renderSummaryMarkdown(rows));
   writeLine(io.stdout, `summary: ${summaryFile}`);
-  if (rows.some((row) => row.error !== null)) return ExitCode.internal;
-  return stop.code() ?? (allHeld(rows) && rows.length === runs.length ? ExitCode.ok : ExitCode.expectationFailed);
+  return stop.code() ?? errorCode ?? (allHeld(rows) ? ExitCode.ok : ExitCode.expectationFailed);
 }
 
 /** Resolves and checks everything one run needs, before any load is sent. */

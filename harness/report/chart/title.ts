@@ -42,7 +42,7 @@ export function chartTitle(report: Report): { text: string[]; subtitle: string[]
   if (n > 0) summary.push(`${n} ${n === 1 ? 'step' : 'steps'} (${report.plan === 'search' ? 'onset search' : 'ramp'}), offered load in ${unitLabel(unit)}.`);
   summary.push(onset === null ? `No onset. ${report.onsetNote ?? ''}` : `Onset: ${formatLoad(onset.value, unit)} (${formatLoad(onset.low, unit)} passed).`);
   const predicted = theory?.onset ?? null;
-  if (theory !== null && predicted === null) summary.push('The theory predicts no onset.');
+  if (theory !== null && predicted === null) summary.push(theory.limitedBy === null ? 'The theory makes no prediction here.' : 'The theory predicts no onset.');
   if (predicted !== null) {
     const outside = n > 0 && annotations(report).theory === null ? ', outside the loads measured (no rule)' : '';
     summary.push(`Theory: ${formatLoad(predicted, unit)}${outside}.`);

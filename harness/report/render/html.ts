@@ -14,7 +14,7 @@ import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import { stepAgreement } from '../explain.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { causeNoun, verdictSentence } from '../verdict.ts';
-import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
 
 /**
  * Where the page may load from: nowhere. Styles are inline; images only as `data:` URLs (a chart
@@ -160,7 +160,7 @@ function explanation(report: Report): string {
 function onsetSection(report: Report): string {
   const { onset, theory, capacity, unit } = report;
   const measured = onset === null ? 'none found' : `<strong>${esc(formatLoad(onset.value, unit))}</strong> (${esc(formatLoadValue(onset.low, unit))} passed, ${esc(formatLoadValue(onset.high, unit))} failed)`;
-  const predicted = theory === null ? '—' : theory.onset === null ? 'no prediction' : esc(formatLoad(theory.onset, unit));
+  const predicted = theory === null ? '—' : esc(theoryOnsetWords(theory, unit));
   const words = [0, 1, 2];
   const rows = [row('th', ['', 'measured', 'theory'], '', words), row('td', ['onset', measured, predicted], '', words)];
   if (report.onsetSpread !== null) {
@@ -272,6 +272,10 @@ function environmentSection(report: Report): string {
     ['CPU', `${formatCount(env.cpus)} × ${env.cpuModel}`],
     ['gateway', `${report.gateway.kind}, ${report.gateway.profile} profile`],
   ];
+  if (report.target !== undefined) {
+    const { url, pinnedAddress, authorizedBy } = report.target;
+    items.push(['target', `${url}, every connection to ${pinnedAddress} (authorized: ${authorizedBy}); the scenario's upstream and gateway settings were not used`]);
+  }
   return section('environment', 'Environment', [`<dl>\n${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n')}\n</dl>`]);
 }
 

@@ -12,7 +12,7 @@ import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, form
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { stepAgreement } from '../explain.ts';
-import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
 export function render(report: Report): string {
@@ -49,7 +49,7 @@ function verdict(report: Report): string {
   const lines = ['## Verdict', ''];
   if (report.explanation.length > 0) lines.push(...report.explanation, '');
 
-  const theoryOnset = theory === null ? '—' : theory.onset === null ? 'no prediction' : formatLoad(theory.onset, unit);
+  const theoryOnset = theory === null ? '—' : theoryOnsetWords(theory, unit);
   const measuredOnset =
     onset === null
       ? 'none found'

@@ -3,10 +3,10 @@
  * `harness/format.ts`: the order steps are shown in, and the criterion and sentences as text.
  * Pure.
  */
-import { formatCount, formatSetting } from '../../format.ts';
+import { formatCount, formatLoad, formatSetting, type LoadUnit } from '../../format.ts';
 import { largestFirst } from '../../stats/counts.ts';
 import { clientFailures, describeClientFailures } from '../explain.ts';
-import type { Report, StepResult } from '../schema.ts';
+import type { Report, StepResult, Theory } from '../schema.ts';
 
 /** The steps by offered load, ascending; steps at the same load keep the order they ran in. */
 export function sortByOffered(steps: readonly StepResult[]): StepResult[] {
@@ -25,6 +25,15 @@ export function describeCriterion(criterion: { failureRatio: number; statuses: r
 /** Ends `text` with a full stop unless it already ends a sentence (report text such as a theory basis may or may not). */
 export function asSentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * The theory's onset in words: the load, `no onset predicted` (the model predicts no 502 within
+ * the run's loads), or `no prediction` (the model makes none for this upstream: `limitedBy` null).
+ */
+export function theoryOnsetWords(theory: Pick<Theory, 'onset' | 'limitedBy'>, unit: LoadUnit): string {
+  if (theory.onset !== null) return formatLoad(theory.onset, unit);
+  return theory.limitedBy === null ? 'no prediction' : 'no onset predicted';
 }
 
 /**

@@ -11,7 +11,7 @@ import { formatCount, formatFixed, formatLoad, formatLoadValue, formatMs, format
 import { topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { clientFailures, describeClientFailures } from '../explain.ts';
-import { describeCriterion, sortByOffered } from './shared.ts';
+import { describeCriterion, sortByOffered, theoryOnsetWords } from './shared.ts';
 
 /** How the terminal looks: whether ANSI colors (and box-drawing chart glyphs) are allowed, and its width in columns. */
 export interface TextOptions {
@@ -92,8 +92,7 @@ function summary(report: Report, width: number, paint: (style: Style, text: stri
     keyed('onset', `${paint('bold', formatLoad(onset.value, unit))} (${formatLoadValue(onset.low, unit)} passed, ${formatLoadValue(onset.high, unit)} failed${spread})`);
   }
   if (theory !== null) {
-    const predicted = theory.onset === null ? (theory.limitedBy === null ? 'no prediction' : 'no onset predicted') : formatLoad(theory.onset, unit);
-    keyed('theory', `${predicted}. ${theory.basis}`);
+    keyed('theory', `${theoryOnsetWords(theory, unit)}. ${theory.basis}`);
   }
   const top = topCount(report.causes);
   if (report.target !== undefined) {
