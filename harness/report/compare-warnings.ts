@@ -27,12 +27,24 @@ export function warnings(baseline: Report, current: Report): string[] {
   if (baseline.plan !== current.plan) {
     out.push(`The baseline ran a${baseline.plan === 'search' ? 'n onset search' : ' ramp'} and the current run a${current.plan === 'search' ? 'n onset search' : ' ramp'}: their onsets are bracketed differently.`);
   }
+  // Two external targets compare (a target's capacity is its own), but not silently when they are
+  // different services: the port alone may change (a service started on port 0), nothing else.
+  if (baseline.target !== undefined && current.target !== undefined && withoutPort(baseline.target.url) !== withoutPort(current.target.url)) {
+    out.push(`The runs loaded different targets (baseline: ${baseline.target.url}; current: ${current.target.url}): make sure they are the same service.`);
+  }
   const changed = differences(baseline.scenario.parameters, current.scenario.parameters, '');
   if (changed.length > 0) {
     const more = changed.length > LISTED ? `, and ${changed.length - LISTED} more` : '';
     out.push(`The scenario’s parameters differ: ${changed.slice(0, LISTED).join('; ')}${more}.`);
   }
   return out;
+}
+
+/** A target URL with its port left out, for "is this the same service". */
+function withoutPort(url: string): string {
+  const parsed = new URL(url);
+  parsed.port = '';
+  return parsed.href;
 }
 
 /** Leaf-by-leaf differences of two resolved scenarios, as `upstream.workers 4 → 3`. */

@@ -353,3 +353,17 @@ describe('comparison formatting', () => {
     );
   });
 });
+
+describe('compare: two external targets', () => {
+  const target = fixture('target-upstream');
+  const elsewhere = (url: string): Report => ({ ...target, target: { url, pinnedAddress: '127.0.0.1', authorizedBy: 'loopback' } });
+
+  it('says nothing when only the port changed (a service started on port 0)', () => {
+    assert.deepEqual(compare(target, elsewhere('http://127.0.0.1:39999/'), FIVE_PERCENT).warnings, []);
+  });
+
+  it('warns when the URL names another service', () => {
+    const warnings = compare(target, elsewhere('http://127.0.0.1:39999/api/orders'), FIVE_PERCENT).warnings;
+    assert.ok(warnings.some((warning) => warning.startsWith('The runs loaded different targets (baseline: http://127.0.0.1:40223/; current: http://127.0.0.1:39999/api/orders)')), warnings.join('\n'));
+  });
+});
