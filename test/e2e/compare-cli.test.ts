@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runMain } from '../helpers/run-main.ts';
+import { frozenReportPath } from '../helpers/frozen-reports.ts';
 
-const frozen = (name: string): string => fileURLToPath(new URL(`../fixtures/reports/${name}`, import.meta.url));
-
+/** A frozen report's path, by file name (`closed-onset.json`). */
+const frozen = (file: string): string => frozenReportPath(file.replace(/\.json$/, ''));
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'overload-compare-cli-'));

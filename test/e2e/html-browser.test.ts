@@ -6,12 +6,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { requireTool } from '../helpers/require-tool.ts';
+import { frozenReportPath } from '../helpers/frozen-reports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags from the machine's notes: without the background-networking ones Chromium dials Google at start. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const bin = fileURLToPath(new URL('../../harness/cli/bin.js', import.meta.url));
-const frozen = (name: string): string => fileURLToPath(new URL(`../fixtures/reports/${name}`, import.meta.url));
+/** A frozen report's path, by file name (`closed-onset.json`). */
+const frozen = (file: string): string => frozenReportPath(file.replace(/\.json$/, ''));
 /** Screenshots land here for CI to keep as artefacts (git-ignored). */
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   annotations,
   chartRows,
@@ -13,12 +12,8 @@ import {
   xFraction,
   xScale,
 } from '../../harness/report/chart/spec.ts';
-import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report, StepResult } from '../../harness/report/schema.ts';
-
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 const closedOnset = fixture('closed-onset');
 const noOnset503 = fixture('no-onset-503');

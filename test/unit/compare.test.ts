@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { OverloadError } from '../../harness/errors.ts';
 import { assertComparable, compare, formatChange, formatInterval, overallVerdict, parseTolerance } from '../../harness/report/compare.ts';
 import type { Comparison, MetricComparison, MetricName } from '../../harness/report/comparison.ts';
-import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report } from '../../harness/report/schema.ts';
-
-/** A frozen report from test/fixtures/reports (real runs, or derived from them once). */
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 const closedOnset = fixture('closed-onset');
 const closedTrials = fixture('closed-trials');

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { compare } from '../../harness/report/compare.ts';
 import type { Comparison } from '../../harness/report/comparison.ts';
 import { render as renderJson } from '../../harness/report/render/comparison-json.ts';
 import { render as renderMarkdown } from '../../harness/report/render/comparison-markdown.ts';
 import { render as renderText } from '../../harness/report/render/comparison-text.ts';
-import { parseReport } from '../../harness/report/report-schema.ts';
-import type { Report } from '../../harness/report/schema.ts';
-
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 function comparing(baseline: string, current: string): Comparison {
   return compare(fixture(baseline), fixture(current), { tolerance: 0.05, baselineSource: 'baseline.json', currentSource: 'current.json' });

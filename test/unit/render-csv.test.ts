@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { render } from '../../harness/report/render/csv.ts';
-import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report, StepResult } from '../../harness/report/schema.ts';
-
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 const closedOnset = fixture('closed-onset');
 

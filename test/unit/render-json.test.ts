@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { render } from '../../harness/report/render/json.ts';
 import { parseReport } from '../../harness/report/report-schema.ts';
+import { frozenReportText } from '../helpers/frozen-reports.ts';
 
 const FIXTURES = ['closed-onset', 'no-onset-503'];
 
 describe('JSON renderer', () => {
   for (const name of FIXTURES) {
     it(`reproduces the frozen ${name} report byte for byte: 2-space indent, one trailing newline`, () => {
-      const text = readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8');
+      const text = frozenReportText(name);
       assert.equal(render(parseReport(JSON.parse(text))), text);
     });
   }

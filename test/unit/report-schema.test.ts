@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { OverloadError } from '../../harness/errors.ts';
 import { parseReport, reportJsonSchema } from '../../harness/report/report-schema.ts';
+import { frozenReportText } from '../helpers/frozen-reports.ts';
 
 /** The frozen report's JSON, parsed but not validated, so a test can break it. */
 function raw(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(frozenReportText(name)) as Record<string, unknown>;
 }
 
 /** Runs `parseReport` and returns the OverloadError it must throw. */

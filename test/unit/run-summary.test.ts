@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseReport } from '../../harness/report/report-schema.ts';
 import { allHeld, renderMarkdown, renderText, type SummaryRow } from '../../harness/report/render/run-summary.ts';
 import type { Report } from '../../harness/report/schema.ts';
-
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 const closed = fixture('closed-onset');
 const noOnset = fixture('no-onset-503');

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { CAUSE_CODES } from '../../fixtures/gateway/causes.ts';
-import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report } from '../../harness/report/schema.ts';
 import { CAUSE_NOUNS, causeNoun, verdictSentence } from '../../harness/report/verdict.ts';
-
-function fixture(name: string): Report {
-  return parseReport(JSON.parse(readFileSync(new URL(`../fixtures/reports/${name}.json`, import.meta.url), 'utf8')));
-}
+import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
 
 const closedOnset = fixture('closed-onset');
 const noOnset503 = fixture('no-onset-503');
