@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { OverloadError } from '../errors.ts';
 import type { Model } from '../config/scenario.ts';
 import type { Report } from './schema.ts';
+import { fileSafeName } from './write.ts';
 
 /** The folder of committed baselines, relative to the project's root (DESIGN.md §6). */
 export const BASELINE_DIR = 'reports/baselines';
@@ -18,7 +19,7 @@ export const BASELINE_DIR = 'reports/baselines';
 export function defaultBaselinePath(scenarioName: string, model: Model, options: { target?: boolean; dir?: string } = {}): string {
   // An external target's capacity is its own, never the fixtures': it gets a file of its own.
   const suffix = options.target === true ? '.target' : '';
-  return join(options.dir ?? BASELINE_DIR, `${scenarioName.replaceAll(/[^A-Za-z0-9._-]+/g, '-')}.${model}${suffix}.json`);
+  return join(options.dir ?? BASELINE_DIR, `${fileSafeName(scenarioName)}.${model}${suffix}.json`);
 }
 
 /**

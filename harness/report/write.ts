@@ -20,8 +20,15 @@ let tempCounter = 0;
  * Characters other than letters, digits, `.`, `_` and `-` in the scenario name become `-`.
  */
 export function runDirName(scenarioName: string, now: Date): string {
-  const safeName = scenarioName.replaceAll(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
-  return `${safeName}-${now.toISOString().replaceAll(/[:.]/g, '-')}`;
+  return `${fileSafeName(scenarioName)}-${now.toISOString().replaceAll(/[:.]/g, '-')}`;
+}
+
+/**
+ * A scenario name as a file name on every file system: characters other than letters, digits,
+ * `.`, `_` and `-` become `-`, and a leading `.` or `-` goes (no hidden file, no option).
+ */
+export function fileSafeName(name: string): string {
+  return name.replaceAll(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
 }
 
 /**
