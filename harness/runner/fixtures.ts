@@ -9,13 +9,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { ChildMessage, GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
+import type { ChildMessage, FixtureControl, FixtureEvent, GatewayStats, ParentMessage, UpstreamStats } from '../../fixtures/common/protocol.ts';
 import type { UpstreamOptions } from '../../fixtures/upstream/server.ts';
 import type { GatewayOptions } from '../../fixtures/gateway/server.ts';
 
 /** How long a fixture may take to report its port before the run gives up. */
 const READY_TIMEOUT_MS = 15_000;
-/** How long a stats request may take: the fixture is busy, but never this busy. */
+/** How long a stats or control request may take: the fixture is busy, but never this busy. */
 const STATS_TIMEOUT_MS = 5_000;
 /** How long a fixture may take to stop after `stop` before it is killed. */
 const STOP_TIMEOUT_MS = 3_000;
@@ -30,6 +30,10 @@ export interface FixtureProcess<S> {
   readonly pid: number;
   /** Asks the child for its counters. */
   stats(): Promise<S>;
+  /** Tells the child to do what a timeline event says; resolves once it has started doing it. */
+  control(command: FixtureControl): Promise<void>;
+  /** Calls `listener` with every event the child reports (a crash, a restart), as it arrives. */
+  onEvent(listener: (event: FixtureEvent) => void): void;
   /** Stops the child (over IPC, then by signal) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -105,7 +109,9 @@ async function forkFixture<S>(name: string, entry: string, options: object): Pro
 
 class ChildFixture<S> implements FixtureProcess<S> {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (stats: S) => void; reject: (error: Error) => void }>();
+  /** Requests waiting for their answer (stats or controlled), by id. */
+  private readonly pending = new Map<number, { resolve: (answer: ChildMessage<S>) => void; reject: (error: Error) => void }>();
+  private readonly eventListeners: ((event: FixtureEvent) => void)[] = [];
   private exited = false;
   private readonly exitPromise: Promise<void>;
 
@@ -125,8 +131,12 @@ class ChildFixture<S> implements FixtureProcess<S> {
       });
     });
     child.on('message', (message: ChildMessage<S>) => {
-      if (message.type !== 'stats') return;
-      this.pending.get(message.id)?.resolve(message.stats);
+      if (message.type === 'event') {
+        for (const listener of this.eventListeners) listener(message.event);
+        return;
+      }
+      if (message.type !== 'stats' && message.type !== 'controlled') return;
+      this.pending.get(message.id)?.resolve(message);
       this.pending.delete(message.id);
     });
   }
@@ -135,25 +145,41 @@ class ChildFixture<S> implements FixtureProcess<S> {
     return this.child.pid ?? -1;
   }
 
-  stats(): Promise<S> {
+  async stats(): Promise<S> {
+    const answer = await this.request((id) => ({ type: 'stats', id }), 'a stats request');
+    if (answer.type !== 'stats') throw this.failure(`answered a stats request with ${answer.type}`);
+    return answer.stats;
+  }
+
+  async control(command: FixtureControl): Promise<void> {
+    const answer = await this.request((id) => ({ type: 'control', id, control: command }), `the control ${command.action}`);
+    if (answer.type === 'controlled' && answer.error !== undefined) throw this.failure(`could not ${command.action}: ${answer.error}`);
+  }
+
+  onEvent(listener: (event: FixtureEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Sends `message(id)` and waits for the child's answer carrying the same id. */
+  private request(message: (id: number) => ParentMessage, what: string): Promise<ChildMessage<S>> {
     if (this.exited || !this.child.connected) return Promise.reject(this.failure('is no longer running'));
     const id = this.nextId++;
-    return new Promise<S>((resolve, reject) => {
+    return new Promise<ChildMessage<S>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(this.failure(`did not answer a stats request within ${STATS_TIMEOUT_MS / 1000} s`));
+        reject(this.failure(`did not answer ${what} within ${STATS_TIMEOUT_MS / 1000} s`));
       }, STATS_TIMEOUT_MS);
       this.pending.set(id, {
-        resolve: (stats) => {
+        resolve: (answer) => {
           clearTimeout(timer);
-          resolve(stats);
+          resolve(answer);
         },
         reject: (error) => {
           clearTimeout(timer);
           reject(error);
         },
       });
-      this.child.send({ type: 'stats', id });
+      this.child.send(message(id));
     });
   }
 

@@ -3,6 +3,7 @@
  * it. The runner takes a {@link FixtureLauncher} so tests can swap in fakes (test/fakes/).
  */
 import type { Scenario } from '../config/scenario.ts';
+import type { FixtureControl, FixtureEvent } from '../../fixtures/common/protocol.ts';
 import { forkGateway, forkUpstream } from './fixtures.ts';
 import type { StepFixtures } from './measure-step.ts';
 
@@ -10,6 +11,10 @@ export interface LaunchedFixtures extends StepFixtures {
   upstreamUrl: string;
   /** Stops both fixtures; safe to call more than once. */
   stop(): Promise<void>;
+  /** Timeline events: hands the control to the fixture it concerns (DNS: the gateway; the rest: the upstream). */
+  control?(command: FixtureControl): Promise<void>;
+  /** Calls `listener` with what either fixture reports doing (a crash, a restart, a fresh DNS answer). */
+  onEvent?(listener: (event: FixtureEvent) => void): void;
 }
 
 export interface FixtureLauncher {
@@ -38,6 +43,11 @@ export const childProcessLauncher: FixtureLauncher = {
       upstreamUrl: upstream.url,
       gateway,
       upstream,
+      control: (command) => (command.action === 'set-dns' ? gateway.control(command) : upstream.control(command)),
+      onEvent(listener) {
+        upstream.onEvent(listener);
+        gateway.onEvent(listener);
+      },
       stop() {
         // The gateway first, so it does not count the upstream's going away as failures.
         stopped ??= gateway.stop().then(() => upstream.stop());
