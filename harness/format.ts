@@ -65,6 +65,11 @@ export function formatMs(ms: number): string {
   return `${formatFixed(ms, 2)} ms`;
 }
 
+/** A time on a timeline, in seconds with two decimals: `3250` → `3.25 s`. */
+export function formatSeconds(ms: number): string {
+  return `${formatFixed(ms / 1000, 2)} s`;
+}
+
 /** The unit as people read it after a number: `connections`, `req/s`. */
 export function unitLabel(unit: LoadUnit): string {
   switch (unit) {

@@ -49,6 +49,8 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
     add('load.stepMs', stepMs, `must fit in caps.maxDurationS (${maxDurationS} s)`, `set at most ${maxDurationS * 1000}`);
   }
 
+  problems.push(...timelineProblems(read, num, add, maxDurationS));
+
   const model = read('model');
   if (model !== 'closed' && model !== 'open') return problems;
   const capPath = model === 'closed' ? 'caps.maxConnections' : 'caps.maxRps';
@@ -67,14 +69,49 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
     if (given('ramp.to')) add('ramp.to', to, `must be at least ramp.from (${from})`, `set ramp.to to ${from} or more, or lower ramp.from`);
     else add('ramp.from', from, `must not exceed ramp.to (${to}, its default)`, `set ramp.to as well, to ${from} or more`);
   }
+  const offered = num('timeline.offered');
+  if ((num('timeline.durationMs') ?? 0) > 0 && offered !== undefined && cap !== undefined && offered > cap) {
+    add('timeline.offered', offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
+  }
   if (model === 'closed') {
     // In the closed model the offered load is a number of connections (autocannon `connections`).
-    for (const path of ['search.start', 'ramp.from', 'ramp.to', 'ramp.step']) {
+    for (const path of ['search.start', 'ramp.from', 'ramp.to', 'ramp.step', 'timeline.offered']) {
       const v = given(path) ? num(path) : undefined;
       if (v !== undefined && !Number.isInteger(v)) add(path, v, 'must be a whole number of connections in the closed model', `use ${Math.ceil(v)}`);
     }
   }
   return problems;
+}
+
+/**
+ * A timeline needs a load, events inside its duration, a name to resolve for DNS events, and must
+ * fit the duration cap.
+ */
+function timelineProblems(
+  read: (path: string) => unknown,
+  num: (path: string) => number | undefined,
+  add: (path: string, value: number | string, message: string, fix: string) => void,
+  maxDurationS: number | undefined,
+): never[] {
+  const durationMs = num('timeline.durationMs');
+  if (durationMs === undefined || durationMs === 0) return [];
+  const offered = num('timeline.offered');
+  if (offered === 0) add('timeline.offered', 0, 'must be above 0 in a timeline scenario (timeline.durationMs is set)', 'set the steady load, e.g. 8 connections or 200 req/s, below the capacity');
+  if (maxDurationS !== undefined && durationMs > maxDurationS * 1000) {
+    add('timeline.durationMs', durationMs, `must fit in caps.maxDurationS (${maxDurationS} s)`, `set at most ${maxDurationS * 1000}`);
+  }
+  const events = read('timeline.events');
+  if (!Array.isArray(events)) return [];
+  events.forEach((event: unknown, index) => {
+    if (!isRecord(event)) return;
+    if (typeof event.atMs === 'number' && event.atMs >= durationMs) {
+      add(`timeline.events[${index}].atMs`, event.atMs, `must be before the end of the timeline (timeline.durationMs ${durationMs})`, `set it below ${durationMs}, or lengthen timeline.durationMs`);
+    }
+    if (event.action === 'set-dns' && read('gateway.upstreamName') === '') {
+      add(`timeline.events[${index}].action`, 'set-dns', 'needs a name for the gateway to resolve (gateway.upstreamName is empty)', 'set gateway.upstreamName, e.g. "upstream.overload.test"');
+    }
+  });
+  return [];
 }
 
 /**

@@ -20,6 +20,8 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     backlog: 511,
     connection: 'keep-alive',
     acceptRate: 0,
+    crashAboveInFlight: 0,
+    restartDelayMs: 1000,
   },
   gateway: {
     kind: 'node',
@@ -29,6 +31,8 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     connectTimeoutMs: 1000,
     upstreamTimeoutMs: 5000,
     retries: 0,
+    upstreamName: '',
+    dnsTtlMs: 5000,
   },
   load: {
     arrivals: 'uniform',
@@ -41,6 +45,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
   ramp: { from: 4, to: 64, step: 4, stopAfterFailures: 3 },
   criterion: { failureRatio: 0.01 },
   caps: { maxConnections: 1024, maxRps: 50_000, maxDurationS: 600, maxRequests: 5_000_000 },
+  timeline: { durationMs: 0, offered: 0, bucketMs: 250, events: [] },
   seed: 1,
   expect: [],
 };

@@ -29,6 +29,13 @@ const EXPECTATIONS = {
   noFailuresBelow: { schema: z.number().gte(0), must: 'must be a number of at least 0', fix: (): string => 'write e.g. 20' },
   onsetMatchesTheory: { schema: z.literal(true), must: 'must be true', fix: (): string => 'write { onsetMatchesTheory: true }' },
   causeBelowOnset: CAUSE_RULE,
+  recoveryWithinMs: { schema: z.number().gte(0), must: 'must be a number of ms of at least 0', fix: (): string => 'write e.g. 1000' },
+  failureWindows: {
+    schema: z.strictObject({ min: z.number().int().gte(0), max: z.number().int().gte(0).optional() }).refine((w) => w.max === undefined || w.min <= w.max),
+    must: 'must be { min, max? } with whole numbers, 0 ≤ min ≤ max',
+    fix: (): string => 'write e.g. { min: 2 }',
+  },
+  noFailuresBeforeMs: { schema: z.number().gte(0), must: 'must be a number of ms of at least 0', fix: (): string => 'write e.g. 3000' },
 };
 const E = EXPECTATIONS;
 /** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
@@ -38,9 +45,12 @@ export const expectation = z.union([
   z.strictObject({ noFailuresBelow: E.noFailuresBelow.schema }),
   z.strictObject({ onsetMatchesTheory: E.onsetMatchesTheory.schema }),
   z.strictObject({ causeBelowOnset: E.causeBelowOnset.schema }),
+  z.strictObject({ recoveryWithinMs: E.recoveryWithinMs.schema }),
+  z.strictObject({ failureWindows: E.failureWindows.schema }),
+  z.strictObject({ noFailuresBeforeMs: E.noFailuresBeforeMs.schema }),
 ]);
 /** The rule for an `expect` entry, as a problem's message. */
-export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }, { causeBelowOnset: "<cause>" }';
+export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }, { causeBelowOnset: "<cause>" }, and for timelines { recoveryWithinMs: n }, { failureWindows: { min, max? } }, { noFailuresBeforeMs: n }';
 
 /**
  * The problem with `expect[index]`, worded for its variant when its one key names one

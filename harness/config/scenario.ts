@@ -61,6 +61,14 @@ export interface UpstreamConfig {
    * A token bucket holding 50 ms of them. 0: no limit. Scenario `firewall`.
    */
   acceptRate: number;
+  /**
+   * The upstream crashes when a request arrives with this many already in flight (as an
+   * out-of-memory kill ends a process whose memory grows with its requests): every connection
+   * closes, and connections are refused until it restarts. 0: never. Scenario `crash-restart`.
+   */
+  crashAboveInFlight: number;
+  /** How long the supervisor takes to restart a crashed upstream (systemd `RestartSec=`). */
+  restartDelayMs: number;
 }
 
 /** The `Connection` header the upstream answers with (`upstream.connection`). */
@@ -83,6 +91,15 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** 0: never retry. 1: the nginx-style retry (once, only on a reused socket, never POST/PATCH). */
   retries: number;
+  /**
+   * A name (under `.test`, RFC 6761) the gateway resolves to reach the upstream, through a zone
+   * the scenario controls and a cache that keeps each answer for `dnsTtlMs`; the record starts
+   * at the upstream's address and timeline events move it. Empty: connect to the address.
+   * Scenario `dns-change`.
+   */
+  upstreamName: string;
+  /** How long the gateway keeps a resolved address before it asks again (the record's TTL). */
+  dnsTtlMs: number;
 }
 
 /** The requests the load generator sends, and for how long each step lasts. */
@@ -132,6 +149,27 @@ export interface CapsConfig {
   maxRequests: number;
 }
 
+/** What a timeline event does, at its time (`timeline.events`). */
+export type TimelineEvent =
+  /** A maintenance stop: no new connections, the requests held are served, then it is down. */
+  | { atMs: number; action: 'stop-upstream' }
+  /** Starts the stopped upstream again on its port. */
+  | { atMs: number; action: 'start-upstream' }
+  /** Points the gateway's upstream name at `address` (in 127.0.0.0/8), or removes its record (null). */
+  | { atMs: number; action: 'set-dns'; address: string | null };
+
+/**
+ * A timeline scenario: one steady load for `durationMs`, with events at set times, measured in
+ * buckets of `bucketMs` (DESIGN.md §6 `timeline[]`). `durationMs` 0: not a timeline scenario.
+ */
+export interface TimelineConfig {
+  durationMs: number;
+  /** The steady load: connections (closed model) or req/s (open model). */
+  offered: number;
+  bucketMs: number;
+  events: TimelineEvent[];
+}
+
 /** Typed checks evaluated against the report; any failing one makes `run` exit 3. */
 export type Expectation =
   | { onset: { between: [number, number] } }
@@ -140,7 +178,13 @@ export type Expectation =
   /** The measured onset equals theory's (both none counts as agreement). */
   | { onsetMatchesTheory: true }
   /** This cause showed up at a load below the onset (or anywhere, when there is no onset): e.g. 504s before any 502. */
-  | { causeBelowOnset: string };
+  | { causeBelowOnset: string }
+  /** Timeline: failures ended within this many ms of the last event that should end them (a start, a DNS record back). */
+  | { recoveryWithinMs: number }
+  /** Timeline: the number of separate failure windows (bursts) lies in this range. */
+  | { failureWindows: { min: number; max?: number | undefined } }
+  /** Timeline: no failure before this time (ms from the start): the steady state before the fault is clean. */
+  | { noFailuresBeforeMs: number };
 
 /** A validated scenario with every default applied. */
 export interface Scenario {
@@ -154,6 +198,7 @@ export interface Scenario {
   ramp: RampConfig;
   criterion: CriterionConfig;
   caps: CapsConfig;
+  timeline: TimelineConfig;
   seed: number;
   expect: Expectation[];
 }

@@ -8,6 +8,7 @@ import type { Problem } from '../errors.ts';
 import { crossFieldProblems, defaultSearchStart, isRecord } from './cross-checks.ts';
 import { DEFAULTS, profileFailureStatuses } from './defaults.ts';
 import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts';
+import { TIMELINE_EVENT_MUST, timelineEvent } from './timeline-events.ts';
 import { choice, derivedNum, FIELD_RULES, int, num, type FieldInfo, type Range } from './fields.ts';
 import type {
   Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamConnection, UpstreamWork,
@@ -25,6 +26,8 @@ const TIMER: Range = { min: 1, max: TIMER_MAX };
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const slug = (v: string): string => v.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '') || 'my-scenario';
 const CEILING = 'the caps are ceilings in code';
+/** A DNS name under the `.test` top-level domain, which no real resolver answers (RFC 6761 §6.2). */
+const TEST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+test$/;
 
 const upstream = z.strictObject({
   workers: int({ min: 1, max: 100_000, noun: 'worker' }, D.upstream.workers),
@@ -39,6 +42,8 @@ const upstream = z.strictObject({
   backlog: int({ min: 1, max: 65_535, noun: 'connection' }, D.upstream.backlog),
   connection: choice<UpstreamConnection>()(['keep-alive', 'close'], D.upstream.connection),
   acceptRate: num({ min: 0, note: '0 means no limit' }, D.upstream.acceptRate),
+  crashAboveInFlight: int({ min: 0, noun: 'request', note: '0 means never' }, D.upstream.crashAboveInFlight),
+  restartDelayMs: int({ min: 0, max: TIMER_MAX }, D.upstream.restartDelayMs),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),
@@ -48,6 +53,12 @@ const gateway = z.strictObject({
   connectTimeoutMs: int(TIMER, D.gateway.connectTimeoutMs),
   upstreamTimeoutMs: int(TIMER, D.gateway.upstreamTimeoutMs),
   retries: int({ min: 0, max: 1, note: '1 is the nginx-style retry' }, D.gateway.retries),
+  upstreamName: z.string().regex(TEST_NAME).or(z.literal('')).default(D.gateway.upstreamName).register(FIELD_RULES, {
+    kind: 'string',
+    must: 'must be a host name under .test (RFC 6761 keeps it off every real resolver), or empty to connect by address',
+    fix: (v) => (typeof v === 'string' && v !== '' ? `write "${slug(v.replace(/\.test$/, '')).replace(/-+$/, '') || 'upstream'}.test"` : 'write e.g. "upstream.overload.test"'),
+  }),
+  dnsTtlMs: int({ min: 0, max: TIMER_MAX }, D.gateway.dnsTtlMs),
 });
 const load = z.strictObject({
   arrivals: choice<Arrivals>()(['uniform', 'poisson'], D.load.arrivals),
@@ -87,6 +98,17 @@ const caps = z.strictObject({
   maxRequests: int({ min: 1, max: D.caps.maxRequests, noun: 'request', note: CEILING }, D.caps.maxRequests),
 });
 
+const timeline = z.strictObject({
+  durationMs: int({ min: 0, max: TIMER_MAX, note: '0 means not a timeline scenario' }, D.timeline.durationMs),
+  offered: num({ min: 0 }, D.timeline.offered),
+  bucketMs: int({ min: 50, max: 60_000 }, D.timeline.bucketMs),
+  events: z.array(timelineEvent).default([]).register(FIELD_RULES, {
+    kind: 'json',
+    must: `must be a list; each entry ${TIMELINE_EVENT_MUST}`,
+    fix: () => "write e.g. [{ atMs: 3000, action: 'stop-upstream' }, { atMs: 6000, action: 'start-upstream' }]",
+  }),
+});
+
 /** The scenario schema; sections default to `{}` (then to their fields' defaults) when left out. */
 const scenarioSchema = z.strictObject({
   name: z.string().regex(NAME).register(FIELD_RULES, {
@@ -104,6 +126,7 @@ const scenarioSchema = z.strictObject({
   ramp: ramp.prefault({}),
   criterion: criterion.prefault({}),
   caps: caps.prefault({}),
+  timeline: timeline.prefault({}),
   seed: z.number().int().default(D.seed).register(FIELD_RULES, { kind: 'integer', must: 'must be an integer', fix: () => `write a whole number, e.g. ${D.seed}` }),
   expect: z.array(expectation).optional().register(FIELD_RULES, {
     kind: 'json',
@@ -157,6 +180,7 @@ function complete(data: z.output<typeof scenarioSchema>): Scenario {
     search: { start: data.search.start ?? Math.min(defaultSearchStart(data.model), cap), precision: data.search.precision, maxSteps: data.search.maxSteps },
     ramp: { from: data.ramp.from, to: data.ramp.to ?? Math.min(D.ramp.to, cap), step: data.ramp.step, stopAfterFailures: data.ramp.stopAfterFailures },
     criterion: { ...data.criterion, statuses: data.criterion.statuses ?? profileFailureStatuses(data.gateway.profile) },
+    timeline: { ...data.timeline, events: data.timeline.events.map((event) => ({ ...event })) },
     expect: data.expect ?? structuredClone(D.expect),
   };
 }

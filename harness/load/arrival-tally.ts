@@ -14,6 +14,7 @@
  * except in the window's response and send counts, which are by time, not by arrival.
  */
 import { emptyTotals, type LatencySink, type TallyTotals } from './client-tally.ts';
+import type { OutcomeObserver } from './driver.ts';
 
 /**
  * An arrival written more than this after its planned time is `late`: the generator did not keep
@@ -41,6 +42,8 @@ export interface ArrivalSinks {
    * generator that fell behind from a target that kept every connection busy.
    */
   dispatchLag: LatencySink;
+  /** Hears each outcome of every phase as it happens (a timeline's buckets). */
+  outcomes?: OutcomeObserver;
 }
 
 /** What the window's arrivals added up to: the client's half of an open-model `StepObservation`. */
@@ -92,6 +95,7 @@ export class ArrivalTally {
    */
   onWrite(arrival: ArrivalRef, nowMs: number, first: boolean): void {
     if (this.#frozen || !first) return;
+    this.#sinks.outcomes?.sent();
     if (this.#windowOpen && nowMs >= this.#windowStartMs) this.#sentInWindow++;
     if (!arrival.judged) return;
     this.#unwritten--;
@@ -104,6 +108,7 @@ export class ArrivalTally {
   /** A whole response arrived at `nowMs` for a request last written at `writtenMs`. */
   onAnswer(arrival: ArrivalRef, writtenMs: number, nowMs: number, status: number, generated: boolean): void {
     if (this.#frozen) return;
+    this.#sinks.outcomes?.answered(status, generated);
     const ok = status >= 200 && status < 300;
     if (this.#windowOpen && nowMs >= this.#windowStartMs) {
       this.#window.completed++;
@@ -122,7 +127,9 @@ export class ArrivalTally {
 
   /** The request failed with a client-side error (`written`: after undici had started writing it). */
   onError(arrival: ArrivalRef, code: string, written: boolean): void {
-    if (this.#frozen || !arrival.judged) return;
+    if (this.#frozen) return;
+    this.#sinks.outcomes?.failed(code);
+    if (!arrival.judged) return;
     this.#inFlight--;
     if (!written) this.#unwritten--;
     this.#totals.errored++;

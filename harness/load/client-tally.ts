@@ -6,7 +6,7 @@
  * ourselves, exactly: this class is that bookkeeping, free of sockets so it can be unit-tested.
  */
 import { CAUSE_HEADER } from '../../fixtures/gateway/causes.ts';
-import type { StepObservation } from './driver.ts';
+import type { OutcomeObserver, StepObservation } from './driver.ts';
 
 /** Sink for latencies, in ms (a `LatencyRecorder` in production). */
 export interface LatencySink {
@@ -47,6 +47,7 @@ export class ClientTally {
   constructor(
     private readonly latency: { ok: LatencySink; failed: LatencySink },
     private readonly now: () => number,
+    private readonly outcomes?: OutcomeObserver,
   ) {}
 
   /** Registers a connection; returns its index for the other calls. */
@@ -61,10 +62,11 @@ export class ClientTally {
     // autocannon reconnects and writes the next request when a socket ends (FIN) or errors; an
     // error was already settled by onError, so a request still in flight here got no answer.
     state.lostJustNow = state.sentAt !== null;
-    if (state.lostJustNow) this.totals.lost++;
+    if (state.lostJustNow) this.#lose();
     state.sentAt = this.now();
     state.generated = false;
     this.totals.sent++;
+    this.outcomes?.sent();
   }
 
   /** Response headers arrived; `rawHeaders` is the parser's flat [name, value, …] list. */
@@ -81,10 +83,11 @@ export class ClientTally {
   onResponse(connection: number, statusCode: number): void {
     const state = this.state(connection);
     const key = String(statusCode);
+    const generated = state.generated;
     this.totals.completed++;
     if (statusCode >= 200 && statusCode < 300) this.ok++;
     this.totals.status[key] = (this.totals.status[key] ?? 0) + 1;
-    if (state.generated) this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
+    if (generated) this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
     if (state.sentAt !== null) {
       const ms = this.now() - state.sentAt;
       (statusCode >= 200 && statusCode < 300 ? this.latency.ok : this.latency.failed).record(ms);
@@ -92,6 +95,7 @@ export class ClientTally {
     state.sentAt = null;
     state.generated = false;
     state.lostJustNow = false;
+    this.outcomes?.answered(statusCode, generated);
   }
 
   /** A socket error (reset, refused, broken pipe) ended the request in flight. */
@@ -101,6 +105,7 @@ export class ClientTally {
     this.totals.errors[code] = (this.totals.errors[code] ?? 0) + 1;
     state.sentAt = null;
     state.generated = false;
+    this.outcomes?.failed(code);
   }
 
   /**
@@ -113,9 +118,11 @@ export class ClientTally {
     if (state.lostJustNow) {
       this.totals.lost--;
       state.lostJustNow = false;
+      this.outcomes?.retract('lost');
     }
     this.totals.errored++;
     this.totals.errors.ETIMEDOUT = (this.totals.errors.ETIMEDOUT ?? 0) + 1;
+    this.outcomes?.failed('ETIMEDOUT');
   }
 
   /**
@@ -129,8 +136,14 @@ export class ClientTally {
     const state = this.state(connection);
     if (state.cutOff) return;
     state.lostJustNow = state.sentAt !== null;
-    if (state.lostJustNow) this.totals.lost++;
+    if (state.lostJustNow) this.#lose();
     state.sentAt = null;
+  }
+
+  /** A request got no answer: its connection ended, or the client stopped. */
+  #lose(): void {
+    this.totals.lost++;
+    this.outcomes?.failed('lost');
   }
 
   /** The driver gave up waiting for this connection's answer: its request stays `unfinished`. */

@@ -58,7 +58,7 @@ export function createClosedDriver(): Driver {
 async function runStep(request: StepRequest): Promise<StepObservation> {
   const ok = new LatencyRecorder();
   const failed = new LatencyRecorder();
-  const tally = new ClientTally({ ok, failed }, () => performance.now());
+  const tally = new ClientTally({ ok, failed }, () => performance.now(), request.outcomes);
   const clients: AutocannonClient[] = [];
   const monitor = startGeneratorMonitor();
   const startedAt = performance.now();

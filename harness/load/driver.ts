@@ -32,6 +32,25 @@ export interface StepRequest {
   clientTimeoutMs: number;
   /** Aborts the step early (Ctrl-C); the driver returns what it measured so far. */
   signal?: AbortSignal;
+  /** Hears each request's outcome as it happens: a timeline buckets them by time. */
+  outcomes?: OutcomeObserver;
+}
+
+/**
+ * Hears each request's outcome as it happens, from the drivers' tallies (every request of every
+ * phase). A timeline scenario buckets these by the time they come (`TimelineRecorder`).
+ */
+export interface OutcomeObserver {
+  sent(): void;
+  /** A whole response; `generated`: it carries the gateway's cause header. */
+  answered(status: number, generated: boolean): void;
+  /** A client-side error (`ECONNRESET`, `ETIMEDOUT`, …), or `lost`: the connection closed with no answer. */
+  failed(code: string): void;
+  /**
+   * The latest `failed(code)` was wrong and is taken back: autocannon reports a timed-out request
+   * as lost first, then as a timeout (client-tally.ts `onTimeout`).
+   */
+  retract(code: string): void;
 }
 
 /** What the client saw during one step. Counts follow `StepResult` in `report/schema.ts`. */

@@ -141,7 +141,7 @@ async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest)
         ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
       },
     },
-    sinks,
+    request.outcomes === undefined ? sinks : { ...sinks, outcomes: request.outcomes },
   );
   const ended = await step.run(request.signal);
   const { sentInWindow, ...totals } = step.tally.result();

@@ -3,10 +3,10 @@
  * failing one makes `run` exit 3; the CLI decides that, this only judges.
  */
 import type { Expectation } from '../config/scenario.ts';
-import { formatCount, formatLoad, formatPercent, type LoadUnit } from '../format.ts';
+import { formatCount, formatLoad, formatMs, formatPercent, formatSeconds, type LoadUnit } from '../format.ts';
 import { totalCount } from '../stats/counts.ts';
 import { dominantCause, onsetsAgree } from './explain.ts';
-import type { ExpectationResult, StepResult } from './schema.ts';
+import type { ExpectationResult, StepResult, TimelineResult } from './schema.ts';
 
 /** What the expectations are judged on; the report's fields fit. */
 export interface ExpectationInput {
@@ -19,6 +19,8 @@ export interface ExpectationInput {
   unit?: LoadUnit;
   /** Theory's predicted onset (null: none predicted); needed by `onsetMatchesTheory`. */
   theoryOnset?: number | null;
+  /** A timeline scenario's measurements; the timeline checks read these. */
+  timeline?: Pick<TimelineResult, 'bucketMs' | 'buckets' | 'windows' | 'recoveries'>;
 }
 
 /**
@@ -33,6 +35,11 @@ export interface ExpectationInput {
  * - `{ causeBelowOnset: code }`: some valid step below the onset (any valid step, when there is
  *   no onset) had failures of that cause: e.g. the gateway's timer fired (504) before the upstream
  *   refused outright (502).
+ * - `{ recoveryWithinMs: n }` (timeline): after every recovery event the failures stopped within
+ *   n ms (stats/timeline.ts `recoveries`), and there was at least one such event.
+ * - `{ failureWindows: { min, max? } }` (timeline): the number of failure windows lies in range.
+ * - `{ noFailuresBeforeMs: t }` (timeline): not one failure in the buckets that end by t, and at
+ *   least one such bucket.
  */
 export function evaluateExpectations(expect: readonly Expectation[], input: ExpectationInput): ExpectationResult[] {
   const unit = input.unit ?? input.onset?.unit;
@@ -88,8 +95,46 @@ export function evaluateExpectations(expect: readonly Expectation[], input: Expe
         actual: first === null ? `no ${cause} in any valid step` : `first at ${load(first)}; ${where}`,
       };
     }
+    if ('recoveryWithinMs' in expectation || 'failureWindows' in expectation || 'noFailuresBeforeMs' in expectation) {
+      return judgeTimeline(expectation, input.timeline);
+    }
     return assertNever(expectation);
   });
+}
+
+type TimelineExpectation = Extract<Expectation, { recoveryWithinMs: number } | { failureWindows: unknown } | { noFailuresBeforeMs: number }>;
+
+function judgeTimeline(expectation: TimelineExpectation, timeline: ExpectationInput['timeline']): ExpectationResult {
+  if ('recoveryWithinMs' in expectation) {
+    const limit = expectation.recoveryWithinMs;
+    const description = `failures stop within ${formatMs(limit)} of each recovery`;
+    const list = timeline?.recoveries ?? [];
+    if (timeline === undefined || list.length === 0) return { description, passed: false, actual: timeline === undefined ? 'not a timeline run' : 'no recovery event in the run' };
+    const said = list.map((r) => {
+      const when = `${r.what} at ${formatSeconds(r.t)}`;
+      if (r.recoveredAfterMs === null) return `still failing after ${when}`;
+      return r.recoveredAfterMs === 0 ? `no failure after ${when}` : `last failure ${formatCount(r.recoveredAfterMs)} ms after ${when}`;
+    });
+    return { description, passed: list.every((r) => r.recoveredAfterMs !== null && r.recoveredAfterMs <= limit), actual: said.join('; ') };
+  }
+  if ('failureWindows' in expectation) {
+    const { min, max } = expectation.failureWindows;
+    const range = max === undefined ? `at least ${formatCount(min)}` : min === max ? `exactly ${formatCount(min)}` : `${formatCount(min)} to ${formatCount(max)}`;
+    const description = `${range} failure window${max === 1 && min === 1 ? '' : 's'}`;
+    if (timeline === undefined) return { description, passed: false, actual: 'not a timeline run' };
+    const count = timeline.windows.length;
+    const spans = timeline.windows.slice(0, 5).map((w) => `${formatSeconds(w.start)}–${formatSeconds(w.end)}`);
+    const more = count > 5 ? `, and ${formatCount(count - 5)} more` : '';
+    return { description, passed: count >= min && (max === undefined || count <= max), actual: count === 0 ? 'no failure window' : `${formatCount(count)}: ${spans.join(', ')}${more}` };
+  }
+  const before = expectation.noFailuresBeforeMs;
+  const description = `no failure before ${formatSeconds(before)}`;
+  if (timeline === undefined) return { description, passed: false, actual: 'not a timeline run' };
+  const judged = timeline.buckets.filter((b) => b.t + timeline.bucketMs <= before);
+  const first = judged.find((b) => b.failures > 0);
+  if (judged.length === 0) return { description, passed: false, actual: `no bucket ended by ${formatSeconds(before)}` };
+  if (first !== undefined) return { description, passed: false, actual: `${formatCount(first.failures)} in the bucket from ${formatSeconds(first.t)}` };
+  return { description, passed: true, actual: `none in ${formatCount(judged.length)} buckets` };
 }
 
 function assertNever(value: never): never {

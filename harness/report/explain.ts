@@ -217,7 +217,8 @@ function noOnsetSentences(input: ExplainInput): string[] {
   return sentences;
 }
 
-function causeSentences(causes: Readonly<Record<string, number>>): string[] {
+/** "61.2 % of the gateway's failures were upstream_reset: …", one sentence per cause, largest first. */
+export function causeSentences(causes: Readonly<Record<string, number>>): string[] {
   const totals = causeTotals([{ causes }]);
   const total = totalCount(totals);
   return Object.entries(totals).map(([cause, count], index) => {

@@ -19,6 +19,13 @@ const latencySummary = z.object({
   max: z.number(),
 });
 
+const generatorHealth = z.object({
+  cpu: z.number(),
+  eventLoopDelayP99Ms: z.number(),
+  eventLoopDelayMaxMs: z.number(),
+  sendLagP99Ms: z.number().nullable(),
+});
+
 const stepResult = z.object({
   index: z.number().describe('Order in which the step ran, from 0.'),
   offered: z.number().describe('Offered load: connections (closed model) or req/s (open model).'),
@@ -42,12 +49,7 @@ const stepResult = z.object({
   latencyMs: z
     .object({ ok: latencySummary.nullable(), failed: latencySummary.nullable(), fromIntended: latencySummary.nullable() })
     .describe('Latency percentiles in milliseconds (HDR histogram definition).'),
-  generator: z.object({
-    cpu: z.number(),
-    eventLoopDelayP99Ms: z.number(),
-    eventLoopDelayMaxMs: z.number(),
-    sendLagP99Ms: z.number().nullable(),
-  }),
+  generator: generatorHealth,
   fixtures: z
     .object({ upstreamPeakQueued: z.number(), gatewayPeakQueued: z.number(), upstreamShed: z.number(), upstreamServiceMs: z.number().nullable() })
     .nullable(),
@@ -72,6 +74,42 @@ const expectation = z.union([
   z.object({ noFailuresBelow: z.number() }),
   z.object({ onsetMatchesTheory: z.literal(true) }),
   z.object({ causeBelowOnset: z.string() }),
+  z.object({ recoveryWithinMs: z.number() }),
+  z.object({ failureWindows: z.object({ min: z.number(), max: z.number().optional() }) }),
+  z.object({ noFailuresBeforeMs: z.number() }),
+]);
+
+const timeline = z.object({
+  offered: z.number(),
+  durationMs: z.number(),
+  bucketMs: z.number(),
+  buckets: z.array(
+    z.object({
+      t: z.number(),
+      sent: z.number(),
+      ok: z.number(),
+      failures: z.number(),
+      firstFailureAt: z.number().nullable(),
+      lastFailureAt: z.number().nullable(),
+      status: counts,
+      errors: counts,
+      causes: counts,
+    }),
+  ),
+  events: z.array(z.object({ t: z.number(), what: z.string(), detail: z.string(), planned: z.boolean(), effect: z.enum(['fault', 'recovery']).nullable() })),
+  windows: z.array(z.object({ start: z.number(), end: z.number(), failures: z.number(), dominantCause: z.string().nullable() })),
+  recoveries: z.array(z.object({ what: z.string(), t: z.number(), recoveredAfterMs: z.number().nullable() })),
+  totals: z.object({ sent: z.number(), ok: z.number(), failures: z.number() }),
+  latencyMs: z.object({ ok: latencySummary.nullable(), failed: latencySummary.nullable() }),
+  generator: generatorHealth,
+  valid: z.boolean(),
+  invalidReason: z.string().nullable(),
+});
+
+const timelineEvent = z.union([
+  z.object({ atMs: z.number(), action: z.literal('stop-upstream') }),
+  z.object({ atMs: z.number(), action: z.literal('start-upstream') }),
+  z.object({ atMs: z.number(), action: z.literal('set-dns'), address: z.string().nullable() }),
 ]);
 
 /** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */
@@ -93,6 +131,8 @@ const scenarioParameters = z.object({
     backlog: z.number().default(511),
     connection: z.enum(['keep-alive', 'close']).default('keep-alive'),
     acceptRate: z.number().default(0),
+    crashAboveInFlight: z.number().default(0),
+    restartDelayMs: z.number().default(1000),
   }),
   gateway: z.object({
     kind: z.literal('node'),
@@ -102,6 +142,8 @@ const scenarioParameters = z.object({
     connectTimeoutMs: z.number(),
     upstreamTimeoutMs: z.number(),
     retries: z.number(),
+    upstreamName: z.string().default(''),
+    dnsTtlMs: z.number().default(5000),
   }),
   load: z.object({
     arrivals: z.enum(['uniform', 'poisson']),
@@ -116,6 +158,10 @@ const scenarioParameters = z.object({
   ramp: z.object({ from: z.number(), to: z.number(), step: z.number(), stopAfterFailures: z.number() }),
   criterion: z.object({ failureRatio: z.number(), statuses: z.array(z.number()) }),
   caps: z.object({ maxConnections: z.number(), maxRps: z.number(), maxDurationS: z.number(), maxRequests: z.number() }),
+  // Added with timeline scenarios: absent in earlier reports, which had none (durationMs 0).
+  timeline: z
+    .object({ durationMs: z.number(), offered: z.number(), bucketMs: z.number(), events: z.array(timelineEvent) })
+    .default({ durationMs: 0, offered: 0, bucketMs: 250, events: [] }),
   seed: z.number(),
   expect: z.array(expectation),
 });
@@ -135,7 +181,8 @@ export const reportSchema = z.object({
     .describe('External targets only (--target): the URL, the address every connection used, and what authorized it.'),
   model: z.enum(['closed', 'open']),
   unit,
-  plan: z.enum(['search', 'ramp']),
+  plan: z.enum(['search', 'ramp', 'timeline']),
+  timeline: timeline.exactOptional().describe('Timeline scenarios only: buckets against time, events, failure windows, recoveries.'),
   steps: z.array(stepResult).describe('Steps of the first trial, in the order they ran.'),
   onset: onset.nullable().describe('The onset (median over trials with --repeat), or null when none was found.'),
   onsetNote: z.string().nullable().describe('Why no onset was found, when `onset` is null.'),

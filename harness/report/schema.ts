@@ -151,6 +151,87 @@ export interface ExpectationResult {
   actual: string;
 }
 
+/** One bucket of a timeline: what happened in [t, t + bucketMs). */
+export interface TimelineBucket {
+  /** Start of the bucket, in ms from the start of the load. */
+  t: number;
+  /** Requests written. */
+  sent: number;
+  /** 2xx answers that arrived. */
+  ok: number;
+  /** Failures that ended in it: gateway-generated criterion statuses, client errors, lost requests. */
+  failures: number;
+  /** When its first and its last failure ended, in ms from the start of the load; null without failures. */
+  firstFailureAt: number | null;
+  lastFailureAt: number | null;
+  /** Answers by status. */
+  status: Record<string, number>;
+  /** Client-side errors by code; `lost` counts connections closed with no answer. */
+  errors: Record<string, number>;
+  /** Gateway failures by cause, as its counters grew during the bucket. */
+  causes: Record<string, number>;
+}
+
+/** Something that happened during a timeline: a planned event, or one a fixture reported. */
+export interface TimelineEventRecord {
+  /** When, in ms from the start of the load. */
+  t: number;
+  /** `stop-upstream`, `set-dns`, `upstream-crashed`, `upstream-restarted`, … */
+  what: string;
+  /** In words: `record → 127.0.0.2`, `31 requests in flight, above the limit of 24`. */
+  detail: string;
+  /** True for the scenario's own events; false for what a fixture did (a crash, a restart). */
+  planned: boolean;
+  /**
+   * `fault`: it begins a failure (a stop, a crash, a record moved away); `recovery`: it should end
+   * one (a start, a restart, the record back), and the recovery time counts from it; null: neither.
+   */
+  effect: 'fault' | 'recovery' | null;
+}
+
+/** A run of consecutive buckets whose failure ratio reached the criterion. */
+export interface FailureWindow {
+  /** When its first failure and its last one ended, in ms from the start of the load. */
+  start: number;
+  end: number;
+  failures: number;
+  /** The cause with the most gateway failures in it; null when the gateway counted none. */
+  dominantCause: string | null;
+}
+
+/** After an event that ends a fault, how long until the failures stopped. */
+export interface Recovery {
+  /** The event (`start-upstream`, `set-dns`, `upstream-restarted`) and its time. */
+  what: string;
+  t: number;
+  /**
+   * From the event to the last failure before the next fault (or the end); 0 when none came
+   * after it; null when they never stopped (the last bucket before the next fault still failed).
+   */
+  recoveredAfterMs: number | null;
+}
+
+/** A timeline scenario's measurements (DESIGN.md §6 `timeline[]`, `events[]`). */
+export interface TimelineResult {
+  /** The steady load: connections or req/s (the report's `unit`). */
+  offered: number;
+  durationMs: number;
+  bucketMs: number;
+  buckets: TimelineBucket[];
+  events: TimelineEventRecord[];
+  windows: FailureWindow[];
+  recoveries: Recovery[];
+  /** Over the whole timeline; `failures` are the requests lost to the faults. */
+  totals: { sent: number; ok: number; failures: number };
+  /** Latency of 2xx and of other answers over the whole timeline, from the actual send. */
+  latencyMs: { ok: LatencySummary | null; failed: LatencySummary | null };
+  /** The load generator's health over the whole timeline. */
+  generator: GeneratorHealth;
+  /** False when the generator was the bottleneck: the timeline then shows the generator, not the gateway. */
+  valid: boolean;
+  invalidReason: string | null;
+}
+
 /** The whole report, `report.json` (DESIGN.md §6). */
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -169,8 +250,10 @@ export interface Report {
   target?: { url: string; pinnedAddress: string; authorizedBy: string };
   model: Model;
   unit: 'connections' | 'rps';
-  /** 'search' (adaptive onset search) or 'ramp' (stepped). */
-  plan: 'search' | 'ramp';
+  /** 'search' (adaptive onset search), 'ramp' (stepped) or 'timeline' (steady load with events). */
+  plan: 'search' | 'ramp' | 'timeline';
+  /** Timeline scenarios only: per bucket against time, the events, the failure windows, the recoveries. Added in schema version 1 (optional). */
+  timeline?: TimelineResult;
   /** Steps of the first trial, in the order they ran. */
   steps: StepResult[];
   /** The onset (median over trials with --repeat), or null when none was found. */

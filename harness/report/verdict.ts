@@ -34,6 +34,7 @@ export function causeNoun(cause: string): string {
 
 /** The verdict of the run in one sentence, ending with a full stop. */
 export function verdictSentence(report: Report): string {
+  if (report.plan === 'timeline') return timelineVerdict(report);
   const n = report.steps.length;
   if (n === 0) return report.interrupted ? 'The run was interrupted before any step was measured.' : 'No step was measured.';
   const substance = report.onset === null ? noOnset(report) : withOnset(report, report.onset);
@@ -41,6 +42,39 @@ export function verdictSentence(report: Report): string {
   // Still one sentence: the interruption leads, the finding follows lower-cased after a dash (a
   // colon would clash with the one in `No 502 up to 64 connections: …`).
   return `Interrupted after ${formatCount(n)} ${n === 1 ? 'step' : 'steps'} — ${lowerFirst(substance)}`;
+}
+
+/**
+ * A timeline's verdict: how many requests failed, in how many windows, of what, and how soon they
+ * stopped after the last recovery, e.g. `601 of 1,800 requests failed (33.4 %) in one window,
+ * 3.02–6.00 s, 100 % of them refused connections; the last failure came 0 ms after start-upstream.`
+ */
+function timelineVerdict(report: Report): string {
+  const timeline = report.timeline;
+  if (timeline === undefined) return report.interrupted ? 'The run was interrupted before the timeline was measured.' : 'The timeline was not measured.';
+  const { totals, windows } = timeline;
+  const lead = report.interrupted ? 'Interrupted — ' : '';
+  if (totals.failures === 0) return `${lead}${report.interrupted ? 'no' : 'No'} request failed: ${formatCount(totals.sent)} sent at ${formatLoad(timeline.offered, report.unit)}.`;
+  const first = windows[0];
+  const where =
+    windows.length === 0
+      ? 'scattered below the criterion'
+      : windows.length === 1 && first !== undefined
+        ? `in one window, ${formatSecondsShort(first.start)}–${formatSecondsShort(first.end)} s`
+        : `in ${formatCount(windows.length)} separate windows`;
+  const top = dominantCause(report.causes);
+  const what = top === null ? '' : `, ${top.share === 1 ? 'all' : formatPercent(top.share)} of the gateway's failures ${causeNoun(top.cause)}`;
+  const last = timeline.recoveries.at(-1);
+  const recovery =
+    last === undefined ? '' : last.recoveredAfterMs === null ? `; still failing after the last ${last.what}` : `; the last failure came ${formatCount(last.recoveredAfterMs)} ms after the last ${last.what}`;
+  const share = formatPercent(Math.min(1, totals.failures / Math.max(1, totals.sent)));
+  const substance = `${formatCount(totals.failures)} of ${formatCount(totals.sent)} requests failed (${share}) ${where}${what}${recovery}.`;
+  return `${lead}${substance}`;
+}
+
+/** Seconds with two decimals and no unit, for a range: `3.02`. */
+function formatSecondsShort(ms: number): string {
+  return (ms / 1000).toFixed(2);
 }
 
 function withOnset(report: Report, onset: NonNullable<Report['onset']>): string {

@@ -19,6 +19,7 @@ import { TheoryTracker } from './theory-tracker.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
 import { scenarioForTarget, targetLauncher } from './target.ts';
+import { runTimeline } from './run-timeline.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -42,8 +43,9 @@ export interface RunOptions {
   now?: () => Date;
 }
 
-/** Runs the scenario and returns its final report. */
+/** Runs the scenario and returns its final report; a timeline scenario runs its timeline instead of a plan. */
 export async function runScenario(options: RunOptions): Promise<Report> {
+  if (options.scenario.timeline.durationMs > 0) return runTimeline(options);
   const { target } = options;
   const scenario = target === undefined ? options.scenario : scenarioForTarget(options.scenario, target);
   const unit = unitOf(scenario);

@@ -253,7 +253,10 @@ describe('validateScenario', () => {
     assert.equal(kinds['load.body'], 'string');
     assert.equal(kinds['criterion.statuses'], 'number-list');
     assert.equal(kinds.expect, 'json');
+    assert.equal(kinds['timeline.events'], 'json');
+    assert.equal(kinds['gateway.upstreamName'], 'string');
+    assert.equal(kinds['upstream.crashAboveInFlight'], 'integer');
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
-    assert.equal(SCENARIO_FIELDS.size, 43);
+    assert.equal(SCENARIO_FIELDS.size, 51);
   });
 });

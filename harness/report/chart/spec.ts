@@ -21,8 +21,12 @@ import type { Field } from 'vega-lite/types_unstable/channeldef.js';
 import { unitLabel } from '../../format.ts';
 import type { Report } from '../schema.ts';
 import { annotations, chartRows, mixRows, presentOutcomes, xScale } from './data.ts';
-import type { Annotations, ChartRow, Outcome, XScale } from './data.ts';
+import type { Annotations, ChartRow, XScale } from './data.ts';
 import { chartTitle } from './title.ts';
+import { timelineChartSpec } from './timeline-spec.ts';
+import { CHART_CONFIG, OUTCOME_COLOURS, PLOT_WIDTH, RED_502 } from './style.ts';
+
+export { PLOT_WIDTH, RED_502 } from './style.ts';
 
 // The chart's data and title used to live here; importers keep importing them from this file.
 export { annotations, chartRows, mixRows, OUTCOMES, outcomeOf, presentOutcomes, xFraction, xScale } from './data.ts';
@@ -32,36 +36,20 @@ export { chartTitle, wrap } from './title.ts';
 type Layer = LayerSpec<Field>['layer'][number];
 type Panel = LayerSpec<Field>;
 
-/** Width of each panel's plot, px: with the y axis it makes a chart of about 720 px, which fits a README column. */
-export const PLOT_WIDTH = 640;
 /** Pixels kept free at each end of the x axis, so the points at the lowest and highest loads are drawn whole. */
 const X_PADDING = 8;
-/** The font: a generic family, so the SVG needs no web font and renders the same offline. */
-const FONT = 'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif';
-
-/** 502 is the colour a person looks for: a strong red that no other series uses. */
-export const RED_502 = '#d00000';
-/** Okabe–Ito colours (colour-blind-safe), apart from the 502 red; grey for what matters least. */
-const OUTCOME_COLOURS: Record<Outcome, string> = {
-  '502': RED_502,
-  'client error': '#222222',
-  '504': '#cc79a7',
-  '503': '#e69f00',
-  'other status': '#aaaaaa',
-  '2xx': '#56b4e9',
-};
-
 /**
  * The Vega-Lite spec of the capacity chart: three panels stacked over one shared x scale, each
  * with the measured onset (rule, shaded low–high band, label) and the theory's (dashed rule).
  * With no step at all, a spec that shows only the title and "No step was measured.".
  */
 export function chartSpec(report: Report): TopLevelSpec {
+  if (report.timeline !== undefined) return timelineChartSpec(report, report.timeline);
   const title = chartTitle(report);
   if (report.steps.length === 0) {
     return {
       title,
-      config: { ...CONFIG, view: { stroke: null } },
+      config: { ...CHART_CONFIG, view: { stroke: null } },
       width: PLOT_WIDTH,
       height: 30,
       data: { values: [{}] },
@@ -79,7 +67,7 @@ export function chartSpec(report: Report): TopLevelSpec {
   const mixTitle = `Status mix, share per step${predicted.length > 0 ? ' (dashed: the theory\'s failure ratio)' : ''}`;
   return {
     title,
-    config: CONFIG,
+    config: CHART_CONFIG,
     spacing: 16,
     vconcat: [
       panel(report, scale, { title: 'Goodput and throughput', height: 150 }, [...notes.under, ...throughputLayers(rows), ...notes.over]),
@@ -90,18 +78,6 @@ export function chartSpec(report: Report): TopLevelSpec {
     resolve: { scale: { x: 'shared', y: 'independent', color: 'independent' } },
   };
 }
-
-/** Styling for every chart: generic font, white background (readable on a dark-mode page), legends on top to keep the width. */
-const CONFIG = {
-  font: FONT,
-  background: 'white',
-  padding: 8,
-  view: { stroke: '#dddddd' },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#eeeeee', labelColor: '#333333', titleColor: '#333333' },
-  // labelLimit: the estimated widths (see WRAP_AT in chart/title.ts) would cut `throughput (all responses/s)` at the default 160 px.
-  legend: { orient: 'top', labelFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columnPadding: 12, offset: 6 },
-  title: { anchor: 'start', fontSize: 15, subtitleFontSize: 11, subtitleColor: '#444444', subtitlePadding: 6, offset: 10 },
-} as const;
 
 /** One panel: its title and the layers over the shared x encoding; only the bottom panel titles the x axis. */
 function panel(report: Report, scale: XScale, opts: { title: string; height: number; xTitle?: boolean }, layer: Layer[]): Panel {

@@ -8,8 +8,11 @@
  * columns come one per status code seen in any step (`status_200`, `status_502`, numeric order)
  * and one per cause seen (`cause_upstream_closed`, …, name order); a step that saw none of one
  * has 0 there, since a tally leaves zeros out. Returns a string and writes nothing.
+ *
+ * A timeline run has no steps: its CSV has one row per bucket instead (`t` in ms from the start of
+ * the load, then the bucket's counts, statuses, client errors and causes), in time order.
  */
-import type { Report, StepResult } from '../schema.ts';
+import type { Report, StepResult, TimelineBucket } from '../schema.ts';
 
 type Cell = string | number | boolean | null;
 
@@ -45,8 +48,9 @@ const COLUMNS: readonly [string, (step: StepResult) => Cell][] = [
   ['upstreamServiceMs', (s) => s.fixtures?.upstreamServiceMs ?? null],
 ];
 
-/** Renders every step of every trial as CSV with a header row; every line ends with CRLF. */
+/** Renders every step of every trial (or every bucket of a timeline) as CSV with a header row; every line ends with CRLF. */
 export function render(report: Report): string {
+  if (report.timeline !== undefined) return renderBuckets(report.timeline.buckets);
   const rows = trialsOf(report).flatMap((trial) => [...trial.steps].sort((a, b) => a.index - b.index).map((step) => ({ trial: trial.index, step })));
   const steps = rows.map((r) => r.step);
   const statuses = [...new Set(steps.flatMap((s) => Object.keys(s.status)))].sort((a, b) => Number(a) - Number(b) || compare(a, b));
@@ -61,6 +65,17 @@ export function render(report: Report): string {
     ...causes.map((cause) => step.causes[cause] ?? 0),
   ].map(field))];
   return lines.map((line) => `${line.join(',')}\r\n`).join('');
+}
+
+/** A timeline's buckets, one row each: the fixed counts, then statuses, client errors and causes seen anywhere. */
+function renderBuckets(buckets: readonly TimelineBucket[]): string {
+  const keys = (read: (b: TimelineBucket) => Record<string, number>): string[] => [...new Set(buckets.flatMap((b) => Object.keys(read(b))))];
+  const statuses = keys((b) => b.status).sort((a, b) => Number(a) - Number(b) || compare(a, b));
+  const errors = keys((b) => b.errors).sort(compare);
+  const causes = keys((b) => b.causes).sort(compare);
+  const header = ['t', 'sent', 'ok', 'failures', 'firstFailureAt', 'lastFailureAt', ...statuses.map((c) => `status_${c}`), ...errors.map((c) => `error_${c}`), ...causes.map((c) => `cause_${c}`)];
+  const rows = buckets.map((b) => [b.t, b.sent, b.ok, b.failures, b.firstFailureAt, b.lastFailureAt, ...statuses.map((c) => b.status[c] ?? 0), ...errors.map((c) => b.errors[c] ?? 0), ...causes.map((c) => b.causes[c] ?? 0)]);
+  return [header, ...rows].map((line) => `${line.map(field).join(',')}\r\n`).join('');
 }
 
 /** The trials, or the single run as trial 0 (the report lists trials only with --repeat). */

@@ -5,19 +5,33 @@
  * footer. Each returns HTML with every string taken from the report escaped (the scenario's
  * description is user text). The page around them is `html.ts`.
  */
-import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, unitLabel } from '../../format.ts';
+import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, formatRate, formatSeconds, unitLabel } from '../../format.ts';
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import { stepAgreement } from '../explain.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { causeNoun, verdictSentence } from '../verdict.ts';
 import { esc, prose, row, section, table } from './html-parts.ts';
+import { timelineSection, timelineSummarySection } from './html-timeline.ts';
 import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
 
 /** How the plan is named in the header; a Record, so a new plan kind must be named here. */
-const PLAN_NAMES: Record<Report['plan'], string> = { search: 'onset search', ramp: 'ramp' };
+const PLAN_NAMES: Record<Report['plan'], string> = { search: 'onset search', ramp: 'ramp', timeline: 'timeline' };
 
 /** The body's sections in reading order, without the footer; a section with nothing to say is left out. */
 export function sections(report: Report, chartSvg: string): string[] {
+  if (report.plan === 'timeline') {
+    return [
+      header(report),
+      chart(report, chartSvg),
+      explanation(report),
+      timelineSummarySection(report),
+      timelineSection(report),
+      causesSection(report),
+      expectationsSection(report),
+      parametersSection(report),
+      environmentSection(report),
+    ].filter((part) => part !== '');
+  }
   return [
     header(report),
     chart(report, chartSvg),
@@ -34,11 +48,13 @@ export function sections(report: Report, chartSvg: string): string[] {
 
 function header(report: Report): string {
   const n = report.steps.length;
-  const what = `${report.scenario.name} · ${report.model} model, ${PLAN_NAMES[report.plan]}, ${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
+  const size = report.plan === 'timeline' ? formatSeconds(report.scenario.parameters.timeline.durationMs) : `${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
+  const what = `${report.scenario.name} · ${report.model} model, ${PLAN_NAMES[report.plan]}, ${size}`;
   const lines = ['<header>', `<p class="eyebrow">overload report · ${esc(what)}</p>`, `<h1 data-testid="verdict">${esc(verdictSentence(report))}</h1>`];
   if (report.scenario.description !== '') lines.push(`<p class="description">${esc(report.scenario.description)}</p>`);
   if (report.interrupted) {
-    lines.push(`<p class="banner" role="alert">The run was interrupted: this report holds the ${formatCount(n)} ${n === 1 ? 'step' : 'steps'} measured before it stopped.</p>`);
+    const held = report.plan === 'timeline' ? 'what was measured' : `the ${formatCount(n)} ${n === 1 ? 'step' : 'steps'} measured`;
+    lines.push(`<p class="banner" role="alert">The run was interrupted: this report holds ${held} before it stopped.</p>`);
   }
   lines.push('</header>');
   return lines.join('\n');
@@ -50,9 +66,10 @@ function header(report: Report): string {
  */
 function chart(report: Report, svg: string): string {
   const inline = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '').replace(/^\s*<!DOCTYPE[^>]*>\s*/i, '').trim();
-  const none = report.steps.length === 0 ? 'No chart: no step was measured.' : 'No chart was rendered.';
+  const timeline = report.plan === 'timeline';
+  const none = report.steps.length === 0 && !timeline ? 'No chart: no step was measured.' : 'No chart was rendered.';
   const content = inline === '' ? `<p class="muted">${none}</p>` : inline;
-  const caption = `The steps against offered ${unitLabel(report.unit)}; the numbers are in the table below.`;
+  const caption = timeline ? 'Requests and failures per second against time, with the events marked; the numbers are in the table below.' : `The steps against offered ${unitLabel(report.unit)}; the numbers are in the table below.`;
   return `<figure data-testid="chart">\n${content}\n<figcaption>${esc(caption)}</figcaption>\n</figure>`;
 }
 

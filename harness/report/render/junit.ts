@@ -55,8 +55,13 @@ function runSuite(report: Report, seconds: number, compared: number): Suite {
   }));
   if (report.interrupted || cases.length + compared === 0) {
     const n = report.steps.length;
-    const steps = `${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
-    const message = n === 0 ? 'The run was interrupted before any step was measured.' : `The run was interrupted after ${steps}; the report holds what was measured before it stopped.`;
+    const steps = report.timeline !== undefined ? 'a timeline' : `${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
+    const message =
+      report.plan === 'timeline'
+        ? 'The run was interrupted; the report holds what was measured before it stopped.'
+        : n === 0
+          ? 'The run was interrupted before any step was measured.'
+          : `The run was interrupted after ${steps}; the report holds what was measured before it stopped.`;
     cases.unshift({
       classname: `overload.${report.scenario.name}`,
       name: 'run completed',
@@ -145,6 +150,7 @@ function count(cases: readonly TestCase[], kind: TestCase['outcome']['kind']): n
 
 /** How long the run measured: every step's window, tail and drain, over every trial. */
 function runSeconds(report: Report): number {
+  if (report.timeline !== undefined) return report.timeline.durationMs / 1000;
   const steps: StepResult[] = report.trials.length > 0 ? report.trials.flatMap((trial) => trial.steps) : report.steps;
   return steps.reduce((sum, step) => sum + step.durationMs + step.tailMs + step.drainMs, 0) / 1000;
 }

@@ -12,15 +12,18 @@ import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, form
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { stepAgreement } from '../explain.ts';
-import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, markdownCell as cell, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
+import { timelineSection, timelineVerdict } from './markdown-timeline.ts';
+import { describeTimelinePlan } from './timeline-shared.ts';
 
 /** Renders the whole report as markdown, ending with one newline. */
 export function render(report: Report): string {
+  const timeline = report.plan === 'timeline';
   const sections = [
     title(report),
     interruptedNote(report),
-    verdict(report),
-    stepsSection(report),
+    timeline ? timelineVerdict(report) : verdict(report),
+    timeline ? timelineSection(report) : stepsSection(report),
     causesSection(report),
     expectationsSection(report),
     parametersSection(report),
@@ -38,6 +41,7 @@ function title(report: Report): string {
 function interruptedNote(report: Report): string | null {
   if (!report.interrupted) return null;
   const n = report.steps.length;
+  if (report.plan === 'timeline') return ['> [!WARNING]', '> The run was interrupted: this report holds what was measured before it stopped.'].join('\n');
   return [
     '> [!WARNING]',
     `> The run was interrupted: this report holds the ${formatCount(n)} ${n === 1 ? 'step' : 'steps'} measured before it stopped.`,
@@ -164,6 +168,9 @@ function parametersSection(report: Report): string {
     case 'ramp':
       plan = `ramp from ${formatLoadValue(p.ramp.from, unit)} to ${formatLoad(p.ramp.to, unit)} by ${formatLoadValue(p.ramp.step, unit)} (stops after ${formatCount(p.ramp.stopAfterFailures)} failing steps)`;
       break;
+    case 'timeline':
+      plan = `timeline: ${describeTimelinePlan(report)}`;
+      break;
   }
   const u = p.upstream;
   const g = p.gateway;
@@ -191,7 +198,3 @@ function environmentSection(report: Report): string {
   ].join('\n');
 }
 
-/** Escapes what would break a table cell: a pipe, and line breaks. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
-}

@@ -53,3 +53,8 @@ export function describeOutcomes(step: Pick<StepResult, 'status' | 'errors' | 'l
   if (step.lost > 0) parts.push(`lost: ${formatCount(step.lost)}`);
   return parts.length === 0 ? '—' : parts.join(', ');
 }
+
+/** Escapes what would break a markdown table cell: a pipe, and line breaks. */
+export function markdownCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
+}

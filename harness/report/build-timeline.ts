@@ -1,0 +1,55 @@
+/**
+ * Assembles the report of a timeline run (pure): the same report as a ramp's, with `plan:
+ * 'timeline'`, no steps and no onset, and the measurements in `timeline` (schema.ts `TimelineResult`).
+ */
+import type { Scenario } from '../config/scenario.ts';
+import { addCounts } from '../stats/counts.ts';
+import { causeTotals } from './explain.ts';
+import { explainTimeline } from './explain-timeline.ts';
+import { evaluateExpectations } from './expectations.ts';
+import { SCHEMA_VERSION, type Report, type TimelineResult } from './schema.ts';
+
+export interface TimelineReportInput {
+  scenario: Scenario;
+  toolVersion: string;
+  createdAt: Date;
+  environment: Report['environment'];
+  /** What the run measured; null when it ended before the timeline did. */
+  timeline: TimelineResult | null;
+  interrupted: boolean;
+}
+
+export function buildTimelineReport(input: TimelineReportInput): Report {
+  const { scenario, timeline } = input;
+  const unit = scenario.model === 'closed' ? 'connections' : 'rps';
+  const causes = timeline === null ? {} : causeTotals([{ causes: addCounts(timeline.buckets.map((bucket) => bucket.causes)) }]);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'overload', version: input.toolVersion },
+    createdAt: input.createdAt.toISOString(),
+    interrupted: input.interrupted,
+    scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
+    environment: input.environment,
+    gateway: { kind: scenario.gateway.kind, profile: scenario.gateway.profile },
+    model: scenario.model,
+    unit,
+    plan: 'timeline',
+    ...(timeline === null ? {} : { timeline }),
+    steps: [],
+    onset: null,
+    onsetNote: 'A timeline scenario holds one load and measures failures against time; it looks for no onset.',
+    onsetSpread: null,
+    capacity: null,
+    theory: null,
+    causes,
+    explanation: timeline === null ? ['The run ended before the timeline was measured.'] : explainTimeline(timeline, unit, causes),
+    trials: [],
+    expectations: evaluateExpectations(scenario.expect, {
+      onset: null,
+      causes,
+      steps: [],
+      unit,
+      ...(timeline === null ? {} : { timeline }),
+    }),
+  };
+}
