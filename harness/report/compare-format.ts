@@ -4,7 +4,7 @@
  * (render/comparison-*.ts) print them, so a figure reads the same in both. Pure; the number
  * formats themselves are in format.ts.
  */
-import { formatLoadValue, formatMs, formatPercent, formatRate, type LoadUnit } from '../format.ts';
+import { formatCount, formatLoadValue, formatMs, formatPercent, formatRate, type LoadUnit } from '../format.ts';
 import type { MetricInterval, MetricName } from './comparison.ts';
 
 /** A metric's value as a bare number in its own format: `21` connections, `396` req/s, `52.3` ms. */
@@ -17,6 +17,10 @@ export function formatMetricValue(metric: MetricName, value: number, unit: LoadU
     case 'p99Latency':
       // formatMs's digits without its unit, so a pair reads `52.3 → 66.1 ms`.
       return formatMs(value).replace(/ ms$/, '');
+    case 'failureShare':
+      return formatPercent(value);
+    case 'recoveryMs':
+      return formatCount(value);
   }
 }
 

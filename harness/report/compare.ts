@@ -2,11 +2,13 @@
  * `overload compare` (DESIGN.md §6): a pure function from two reports to a {@link Comparison}.
  * This file is the entry point: it refuses reports that measure different things, then compares
  * them metric by metric (onset, max goodput, p99 latency of 2xx at the baseline's highest passing
- * load). The parts, one job each:
+ * load), or, for timelines, the share of requests failed and the slowest recovery. The parts, one
+ * job each:
  * - compare-metrics.ts: each metric's interval in one report;
  * - compare-verdict.ts: two intervals → verdict and the sentence behind it (a change is called
  *   only when the intervals are apart by more than the tolerance);
  * - compare-warnings.ts: what changes no verdict but a reader should know;
+ * - compare-timeline.ts: the metrics of two timelines;
  * - compare-format.ts, tolerance.ts: how the numbers read, and `--tolerance`.
  * Importers keep using this file: it re-exports what they call from the parts.
  *
@@ -17,6 +19,7 @@ import { formatLoad, formatLoadValue, unitLabel } from '../format.ts';
 import { goodputInterval, intervalOf, latencyAt, latencyLoad, onsetInterval, passedUpTo, whyNoLatency } from './compare-metrics.ts';
 import { insufficient, judge, type MetricSpec, withoutOnset } from './compare-verdict.ts';
 import { warnings } from './compare-warnings.ts';
+import { compareTimelines } from './compare-timeline.ts';
 import type { ComparedRun, Comparison, MetricComparison, MetricVerdict } from './comparison.ts';
 import type { Report } from './schema.ts';
 
@@ -43,7 +46,10 @@ export function compare(baseline: Report, current: Report, options: CompareOptio
   const sources = { baseline: options.baselineSource, current: options.currentSource };
   assertComparable(baseline, current, sources);
   const { tolerance } = options;
-  const metrics = [compareOnset(baseline, current, tolerance), compareGoodput(baseline, current, tolerance), compareLatency(baseline, current, tolerance)];
+  const metrics =
+    baseline.plan === 'timeline'
+      ? compareTimelines(baseline, current, tolerance)
+      : [compareOnset(baseline, current, tolerance), compareGoodput(baseline, current, tolerance), compareLatency(baseline, current, tolerance)];
   return {
     baseline: describeRun(baseline, options.baselineSource),
     current: describeRun(current, options.currentSource),
@@ -69,6 +75,8 @@ export function assertComparable(baseline: Report, current: Report, sources: { b
     ['unit', 'load unit', baseline.unit, current.unit],
     // The fixtures' capacity is set by their parameters, an external target's by itself.
     ['target', 'system under load', systemOf(baseline), systemOf(current)],
+    // A timeline's numbers (failures against time) and a ramp's (an onset) measure different things.
+    ['plan', 'kind of run', kindOf(baseline), kindOf(current)],
   ];
   const problems: Problem[] = fields
     .filter(([, , b, c]) => b !== c)
@@ -82,6 +90,11 @@ export function assertComparable(baseline: Report, current: Report, sources: { b
     problems,
     hint: 'Compare runs of the same scenario and model (and the same overload report version): run the scenario again with the baseline’s settings.',
   });
+}
+
+/** A timeline, or a search or ramp for the onset (the two kinds of run compare different metrics). */
+function kindOf(report: Report): string {
+  return report.plan === 'timeline' ? 'a timeline' : 'an onset search or ramp';
 }
 
 /** What a report loaded: its own fixtures, or an external target (`--target`). */

@@ -5,8 +5,8 @@
  */
 import type { LoadUnit } from '../format.ts';
 
-/** The metrics compared, each per DESIGN.md §6. */
-export type MetricName = 'onset' | 'maxGoodput' | 'p99Latency';
+/** The metrics compared, each per DESIGN.md §6; a timeline's are the share of requests failed and the slowest recovery. */
+export type MetricName = 'onset' | 'maxGoodput' | 'p99Latency' | 'failureShare' | 'recoveryMs';
 
 /** What became of one metric between the baseline and the current run. */
 export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'insufficient-data';

@@ -91,6 +91,57 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.ok((report('overload-hang').causes.upstream_timeout ?? 0) > 0);
     assert.equal(report('overload-503').onset, null);
   });
+
+  /** The timeline of a report, which a timeline scenario must have. */
+  const timelineOf = (name: string): NonNullable<Report['timeline']> => {
+    const timeline = report(name).timeline;
+    assert.ok(timeline, `${name} is a timeline`);
+    return timeline;
+  };
+  /** The time of the first event named `what`. */
+  const at = (timeline: NonNullable<Report['timeline']>, what: string): number => {
+    const event = timeline.events.find((e) => e.what === what);
+    assert.ok(event, `${what} in ${timeline.events.map((e) => e.what).join(', ')}`);
+    return event.t;
+  };
+
+  it('maintenance: 502s (upstream_refused) exactly while the upstream is down, from its stop to its start within 250 ms, none before or after', () => {
+    const timeline = timelineOf('maintenance');
+    assert.equal(timeline.windows.length, 1);
+    const [window] = timeline.windows;
+    assert.ok(window);
+    const stop = at(timeline, 'stop-upstream');
+    const start = at(timeline, 'start-upstream');
+    assert.ok(window.start >= stop && window.start - stop <= 250, `window starts ${window.start} ms, stop at ${stop}`);
+    assert.ok(window.end >= start - 250 && window.end - start <= 250, `window ends ${window.end} ms, start at ${start}`);
+    assert.equal(window.dominantCause, 'upstream_refused');
+    // 200 req/s for the 3 s it was down: about 600 requests lost, each a 502.
+    assert.ok(timeline.totals.failures >= 500 && timeline.totals.failures <= 700, `${timeline.totals.failures} failed`);
+  });
+
+  it('crash-restart: at least two separate bursts, each a crash (upstream_closed for the requests in flight) then refused connections until the restart', () => {
+    const timeline = timelineOf('crash-restart');
+    const crashes = timeline.events.filter((e) => e.what === 'upstream-crashed');
+    const restarts = timeline.events.filter((e) => e.what === 'upstream-restarted');
+    assert.ok(crashes.length >= 2 && timeline.windows.length >= 2, `${crashes.length} crashes, ${timeline.windows.length} windows`);
+    assert.ok(restarts.length >= crashes.length - 1);
+    const causes = report('crash-restart').causes;
+    assert.equal(Object.keys(causes)[0], 'upstream_refused');
+    assert.ok((causes.upstream_closed ?? 0) > 0, JSON.stringify(causes));
+  });
+
+  it('dns-change: the 502s outlive the move and its fix by at most the TTL (2 s), plus 500 ms', () => {
+    const timeline = timelineOf('dns-change');
+    const [moved, back] = timeline.events.filter((e) => e.what === 'set-dns');
+    assert.ok(moved && back);
+    assert.equal(timeline.windows.length, 1);
+    const [window] = timeline.windows;
+    assert.ok(window);
+    assert.ok(window.start >= moved.t && window.start <= moved.t + 2500, `window from ${window.start} ms, record moved at ${moved.t}`);
+    assert.ok(window.end <= back.t + 2500, `window to ${window.end} ms, record back at ${back.t}`);
+    assert.equal(window.dominantCause, 'upstream_refused');
+    assert.ok(timeline.events.some((e) => e.what === 'gateway-resolved' && e.detail.includes('127.0.0.2')), 'the gateway saw the move');
+  });
 });
 
 describe('overload run --all refuses what only fits one scenario, before any load', () => {

@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import type { Scenario } from '../../config/scenario.ts';
 import { planRamp } from '../../load/plan.ts';
 import { closedLoopTheory, openLoopTheory } from '../../stats/theory.ts';
-import { formatLoad, formatLoadValue, formatSetting, unitLabel } from '../../format.ts';
+import { formatCount, formatLoad, formatLoadValue, formatRate, formatSeconds, formatSetting, unitLabel } from '../../format.ts';
+import { describePlanned } from '../../runner/run-timeline.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import type { CliIO } from '../io.ts';
 import { resolveScenario, withScenarioOptions } from '../options.ts';
@@ -25,6 +26,21 @@ export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCod
   );
 }
 
+/** A timeline's plan: the steady load, the events in order, the faults the fixtures bring on themselves, and the bounds. */
+function timelinePlan(scenario: Scenario, unit: 'connections' | 'rps'): string[] {
+  const { timeline, upstream: up, gateway: gw } = scenario;
+  const seconds = formatSeconds(timeline.durationMs);
+  const upstreamAddress = '127.0.0.1';
+  const events = [...timeline.events].sort((a, b) => a.atMs - b.atMs).map((event) => `${formatSeconds(event.atMs)} ${event.action}: ${describePlanned(event, upstreamAddress)}`);
+  const lines = [`plan      timeline: a steady ${formatLoad(timeline.offered, unit)} for ${seconds}, measured in ${timeline.bucketMs} ms buckets`];
+  lines.push(...(events.length === 0 ? ['          no scheduled event'] : events.map((text) => `          ${text}`)));
+  if (up.crashAboveInFlight > 0) lines.push(`          the upstream crashes above ${up.crashAboveInFlight} requests in flight and restarts ${up.restartDelayMs} ms later`);
+  if (gw.upstreamName !== '') lines.push(`          the gateway resolves ${gw.upstreamName}, keeping each answer ${gw.dnsTtlMs} ms`);
+  const requests = scenario.model === 'open' ? `, ${formatCount(Math.ceil((timeline.offered * timeline.durationMs) / 1000))} requests` : '';
+  lines.push(`bounds    ${seconds} of load${requests}, then the requests in flight are answered or time out (${scenario.load.clientTimeoutMs} ms at most)`);
+  return lines;
+}
+
 /** The plan in words: fixtures, steps, bounds and what theory expects (pure, for tests). */
 export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string {
   const { upstream: up, gateway: gw, load, search, caps } = scenario;
@@ -44,7 +60,9 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
       : `load      open loop: ${load.arrivals} arrivals at a planned rate, each sent on time whatever the answers do`,
     `criterion a step fails when ≥ ${formatSetting(scenario.criterion.failureRatio)} of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
   ];
-  if (mode === 'ramp') {
+  if (scenario.timeline.durationMs > 0) {
+    lines.push(...timelinePlan(scenario, unit));
+  } else if (mode === 'ramp') {
     const loads = planRamp(scenario.ramp, scenario.model, caps);
     lines.push(
       `plan      stepped ramp, ${loads.length} steps of ${stepS} s: ${loads.map((value) => formatLoadValue(value, unit)).join(', ')} ${unitLabel(unit)}`,
@@ -60,6 +78,12 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
       `          then bisection ${bisection}; at most ${search.maxSteps} steps of ${stepS} s${warmup}`,
       `bounds    ${formatLoad(max, unit)}, ${caps.maxRequests.toLocaleString('en-US')} requests, ${caps.maxDurationS} s in all`,
     );
+  }
+  if (scenario.timeline.durationMs > 0) {
+    const capacity = theory.capacityRps === null ? '' : `; theory's capacity C / S = ${formatRate(theory.capacityRps)} req/s`;
+    lines.push(`theory    a timeline looks for no onset${capacity}`);
+    lines.push('traffic   only to the fixtures this run starts on 127.0.0.1');
+    return `${lines.join('\n')}\n`;
   }
   lines.push(`theory    ${theory.onset === null ? 'no 502 onset predicted' : `onset at ${formatLoad(theory.onset, unit)}`} (${theory.basis})`);
   lines.push('traffic   only to the fixtures this run starts on 127.0.0.1');

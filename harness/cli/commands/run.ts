@@ -77,7 +77,7 @@ async function runSingle(args: RunArgs, io: CliIO): Promise<ExitCode> {
   if (args.scenario === undefined) {
     throw new OverloadError('USAGE', 'name a scenario to run, or pass --all', { hint: 'see `overload list` for the named scenarios' });
   }
-  const run = await prepare(args, args.scenario, args.out);
+  const run = await prepare(args, args.scenario, args.out, io);
   const summary = args.json ? io.stderr : io.stdout;
   const stop = stopOnSignal(io);
   try {
@@ -104,7 +104,7 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
   const root = args.out ?? path.join('reports/runs', runDirName('all', new Date()));
   // Check every scenario, baseline and folder first: a mistake in the 7th should not wait for 6 runs.
   const runs: PreparedRun[] = [];
-  for (const name of names) runs.push(await prepare(args, name, path.join(root, name)));
+  for (const name of names) runs.push(await prepare(args, name, path.join(root, name), io));
 
   const stop = stopOnSignal(io);
   const rows: SummaryRow[] = [];
@@ -145,13 +145,23 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
 }
 
 /** Resolves and checks everything one run needs, before any load is sent. */
-async function prepare(args: RunArgs, scenarioName: string, out: string | undefined): Promise<PreparedRun> {
+async function prepare(args: RunArgs, scenarioName: string, out: string | undefined, io: CliIO): Promise<PreparedRun> {
   const formats = parseFormats(args.format);
   const tolerance = parseTolerance(args.tolerance);
   if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 50) {
     throw new OverloadError('USAGE', `--repeat must be an integer from 1 to 50 (got ${args.repeat})`, { hint: 'use --repeat 5 for a median of five trials' });
   }
   const scenario = await resolveScenario(args, scenarioName);
+  const timeline = scenario.timeline.durationMs > 0;
+  if (timeline && args.target !== undefined) {
+    throw new OverloadError('USAGE', `${scenario.name} is a timeline scenario: its events stop, crash or re-point the fixtures, which --target ${args.target} replaces`, {
+      hint: 'run it without --target, or run a ramp or search scenario (e.g. overload) against your service',
+    });
+  }
+  // A timeline holds one load for a set time: there is no onset to take the median of, nor a ramp.
+  if (timeline && (args.repeat > 1 || args.ramp === true)) {
+    writeLine(io.stderr, `${scenario.name} is a timeline scenario: it runs once, as planned (${args.repeat > 1 ? '--repeat' : '--ramp'} does not apply)`);
+  }
   // The guard decides before anything else, and before any connection or DNS query.
   const target = args.target === undefined ? undefined : await pinTarget(args.target);
   const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined });
@@ -160,7 +170,7 @@ async function prepare(args: RunArgs, scenarioName: string, out: string | undefi
   return {
     scenario,
     plan: args.ramp === true ? 'ramp' : 'search',
-    repeat: args.repeat,
+    repeat: timeline ? 1 : args.repeat,
     formats,
     outDir,
     target,

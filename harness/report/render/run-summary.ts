@@ -27,7 +27,7 @@ function cells(row: SummaryRow): string[] {
   const time = `${Math.round(row.seconds)} s`;
   const { report } = row;
   if (report === null) return [row.scenario, '—', '—', '—', `ERROR: ${row.error ?? 'did not run'}`, '—', time];
-  const onset = report.onset === null ? 'none' : formatLoad(report.onset.value, report.unit);
+  const onset = report.timeline !== undefined ? timelineFinding(report.timeline) : report.onset === null ? 'none' : formatLoad(report.onset.value, report.unit);
   const theory = report.theory?.onset === null || report.theory === null ? '—' : formatLoad(report.theory.onset, report.unit);
   const top = dominantCause(report.causes);
   const cause = top === null ? '—' : `${top.cause} (${formatPercent(top.share)})`;
@@ -37,6 +37,12 @@ function cells(row: SummaryRow): string[] {
     total === 0 ? '—' : failed.length === 0 ? `${formatCount(total)} of ${formatCount(total)} held` : `FAILED: ${failed.map((expectation) => expectation.description).join('; ')}`;
   const baseline = row.comparison === null ? '—' : overallVerdict(row.comparison);
   return [row.scenario, report.interrupted ? `${onset} (interrupted)` : onset, theory, cause, expectations, baseline, time];
+}
+
+/** A timeline has no onset; its finding is what it lost, and in how many windows: `timeline: 601 failed, 1 window`. */
+function timelineFinding(timeline: NonNullable<Report['timeline']>): string {
+  const windows = timeline.windows.length;
+  return `timeline: ${formatCount(timeline.totals.failures)} failed, ${formatCount(windows)} ${windows === 1 ? 'window' : 'windows'}`;
 }
 
 /** Whether every scenario ran, held its expectations and did not regress. */
