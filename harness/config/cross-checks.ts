@@ -73,6 +73,10 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
   if ((num('timeline.durationMs') ?? 0) > 0 && offered !== undefined && cap !== undefined && offered > cap) {
     add('timeline.offered', offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
   }
+  const burst = num('load.burst');
+  if (model === 'closed' && burst !== undefined && burst > 1) {
+    add('load.burst', burst, 'applies to the open model only (closed-loop connections send one request at a time)', "set model: 'open', or remove load.burst");
+  }
   if (model === 'closed') {
     // In the closed model the offered load is a number of connections (autocannon `connections`).
     for (const path of ['search.start', 'ramp.from', 'ramp.to', 'ramp.step', 'timeline.offered']) {
@@ -94,13 +98,16 @@ function timelineProblems(
   maxDurationS: number | undefined,
 ): never[] {
   const durationMs = num('timeline.durationMs');
+  const events = read('timeline.events');
+  if (durationMs === 0 && Array.isArray(events) && events.length > 0) {
+    add('timeline.events', events.length, 'are set, but timeline.durationMs is 0 (not a timeline scenario): they would never happen', 'set timeline.durationMs (and timeline.offered), or remove the events');
+  }
   if (durationMs === undefined || durationMs === 0) return [];
   const offered = num('timeline.offered');
   if (offered === 0) add('timeline.offered', 0, 'must be above 0 in a timeline scenario (timeline.durationMs is set)', 'set the steady load, e.g. 8 connections or 200 req/s, below the capacity');
   if (maxDurationS !== undefined && durationMs > maxDurationS * 1000) {
     add('timeline.durationMs', durationMs, `must fit in caps.maxDurationS (${maxDurationS} s)`, `set at most ${maxDurationS * 1000}`);
   }
-  const events = read('timeline.events');
   if (!Array.isArray(events)) return [];
   events.forEach((event: unknown, index) => {
     if (!isRecord(event)) return;

@@ -22,6 +22,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     acceptRate: 0,
     crashAboveInFlight: 0,
     restartDelayMs: 1000,
+    finDelayMs: 0,
   },
   gateway: {
     kind: 'node',
@@ -36,6 +37,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
   },
   load: {
     arrivals: 'uniform',
+    burst: 1,
     method: 'GET',
     path: '/',
     stepMs: 2000,

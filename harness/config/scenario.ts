@@ -69,6 +69,13 @@ export interface UpstreamConfig {
   crashAboveInFlight: number;
   /** How long the supervisor takes to restart a crashed upstream (systemd `RestartSec=`). */
   restartDelayMs: number;
+  /**
+   * The network between the gateway and the upstream delays the upstream's FIN by this many ms
+   * (a relay in front of it): a pooled connection the upstream closed stays usable-looking for
+   * that long, which is the keep-alive race's window, made wide on purpose (research/gateway-502.md
+   * §5.4, recipe 1). 0: no relay. Scenario `keepalive-race`.
+   */
+  finDelayMs: number;
 }
 
 /** The `Connection` header the upstream answers with (`upstream.connection`). */
@@ -105,6 +112,11 @@ export interface GatewayConfig {
 /** The requests the load generator sends, and for how long each step lasts. */
 export interface LoadConfig {
   arrivals: Arrivals;
+  /**
+   * Open model: arrivals come in bursts of this many at once (a page that loads several resources),
+   * the bursts spaced by `arrivals` at the offered rate ÷ burst. 1: one at a time.
+   */
+  burst: number;
   method: HttpMethod;
   path: string;
   body?: string;

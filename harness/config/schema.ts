@@ -44,6 +44,7 @@ const upstream = z.strictObject({
   acceptRate: num({ min: 0, note: '0 means no limit' }, D.upstream.acceptRate),
   crashAboveInFlight: int({ min: 0, noun: 'request', note: '0 means never' }, D.upstream.crashAboveInFlight),
   restartDelayMs: int({ min: 0, max: TIMER_MAX }, D.upstream.restartDelayMs),
+  finDelayMs: int({ min: 0, max: 60_000, note: '0 means no relay' }, D.upstream.finDelayMs),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),
@@ -62,6 +63,7 @@ const gateway = z.strictObject({
 });
 const load = z.strictObject({
   arrivals: choice<Arrivals>()(['uniform', 'poisson'], D.load.arrivals),
+  burst: int({ min: 1, max: 10_000, noun: 'request' }, D.load.burst),
   method: choice<HttpMethod>()(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], D.load.method),
   path: z.string().refine((v) => pathProblem(v) === null).default(D.load.path).register(FIELD_RULES, {
     kind: 'string',

@@ -26,6 +26,8 @@ export interface ArrivalPlanInput {
   arrivals: Arrivals;
   /** Seed of the Poisson gaps (ignored by `uniform`). */
   seed: number;
+  /** Arrivals at once at each planned time (`load.burst`): the bursts come at λ ÷ burst. 1 by default. */
+  burst?: number;
 }
 
 /**
@@ -39,16 +41,29 @@ export interface ArrivalPlanInput {
  *   distribution), U from the seeded stream {@link ARRIVALS_STREAM}: its own stream, so the
  *   arrival gaps never share draws with the upstream's service times. The first arrival is one
  *   gap after the start, as in a Poisson process started at 0.
+ * - `burst` > 1: the same at λ ÷ burst, each time repeated `burst` times (uniform: ⌈λT / burst⌉ bursts).
  *
  * @throws RangeError naming the input, its bad value and the fix.
  */
 export function planArrivals(input: ArrivalPlanInput): Float64Array {
   const { rateRps, durationMs, arrivals, seed } = input;
+  const burst = input.burst ?? 1;
+  if (!(Number.isInteger(burst) && burst >= 1)) {
+    throw new RangeError(`planArrivals: burst must be a whole number of requests, 1 or more (got ${burst}); pass load.burst`);
+  }
   if (!(Number.isFinite(rateRps) && rateRps > 0)) {
     throw new RangeError(`planArrivals: rateRps must be a finite number of requests per second above 0 (got ${rateRps}); pass the step's offered load`);
   }
   if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
     throw new RangeError(`planArrivals: durationMs must be a finite number of ms, 0 or more (got ${durationMs}); pass the warm-up plus the window`);
+  }
+  // The bursts are planned like single arrivals at λ ÷ burst, each time then repeated `burst` times;
+  // after the checks above, so that a bad rate is named as given, not divided by the burst.
+  if (burst > 1) {
+    const bursts = planArrivals({ rateRps: rateRps / burst, durationMs, arrivals, seed });
+    const times = new Float64Array(bursts.length * burst);
+    bursts.forEach((t, i) => times.fill(t, i * burst, (i + 1) * burst));
+    return times;
   }
   switch (arrivals) {
     case 'uniform':

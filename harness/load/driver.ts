@@ -19,6 +19,8 @@ export interface StepRequest {
   warmupMs?: number;
   /** Open model: how arrivals are spaced (`load.arrivals`). */
   arrivals?: Arrivals;
+  /** Open model: arrivals at once in each burst (`load.burst`); 1 by default. */
+  burst?: number;
   /** Open model: seed of the Poisson arrival times of this step. */
   seed?: number;
   /** Open model: the most connections the generator may open (`caps.maxConnections`). */

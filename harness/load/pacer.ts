@@ -118,7 +118,7 @@ export function createOpenDriver(): OpenDriver {
 async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest): Promise<{ result: PacedObservation; cutOff: boolean }> {
   const warmupMs = request.warmupMs ?? 0;
   const windowEndMs = warmupMs + request.durationMs;
-  const times = planArrivals({ rateRps: request.offered, durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed });
+  const times = planArrivals({ rateRps: request.offered, durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed, burst: request.burst ?? 1 });
   const sinks = {
     ok: new LatencyRecorder(),
     failed: new LatencyRecorder(),

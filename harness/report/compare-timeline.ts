@@ -7,6 +7,7 @@
  * and the last failure's arrival each wobble), so a change smaller than one bucket is never called.
  */
 import { formatCount, formatPercent, formatSetting } from '../format.ts';
+import { formatChange } from './compare-format.ts';
 import { judge, insufficient, type MetricSpec } from './compare-verdict.ts';
 import type { MetricComparison, MetricInterval } from './comparison.ts';
 import type { Report, TimelineResult } from './schema.ts';
@@ -75,5 +76,5 @@ function compareRecovery(baseline: Report, current: Report, tolerance: number): 
   const change = b === 0 ? null : (c - b) / b;
   const verdict = c - b > slack ? 'regressed' : b - c > slack ? 'improved' : 'unchanged';
   const why = verdict === 'unchanged' ? `within ${formatCount(slack)} ms (the ${formatSetting(tolerance)} tolerance, at least one ${formatCount(bucketMs)} ms bucket)` : `more than ${formatCount(slack)} ms apart (the ${formatSetting(tolerance)} tolerance, at least one ${formatCount(bucketMs)} ms bucket)`;
-  return { ...base, baseline: single(b), current: single(c), change, verdict, reason: `${head}${change === null ? '' : ` (${change > 0 ? '+' : ''}${formatPercent(change)})`}: ${why}.` };
+  return { ...base, baseline: single(b), current: single(c), change, verdict, reason: `${head}${change === null ? '' : ` (${formatChange(change)})`}: ${why}.` };
 }

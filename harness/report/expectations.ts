@@ -120,7 +120,7 @@ function judgeTimeline(expectation: TimelineExpectation, timeline: ExpectationIn
   if ('failureWindows' in expectation) {
     const { min, max } = expectation.failureWindows;
     const range = max === undefined ? `at least ${formatCount(min)}` : min === max ? `exactly ${formatCount(min)}` : `${formatCount(min)} to ${formatCount(max)}`;
-    const description = `${range} failure window${max === 1 && min === 1 ? '' : 's'}`;
+    const description = `${range} failure window${min === 1 && (max === undefined || max === 1) ? '' : 's'}`;
     if (timeline === undefined) return { description, passed: false, actual: 'not a timeline run' };
     const count = timeline.windows.length;
     const spans = timeline.windows.slice(0, 5).map((w) => `${formatSeconds(w.start)}–${formatSeconds(w.end)}`);
@@ -130,11 +130,12 @@ function judgeTimeline(expectation: TimelineExpectation, timeline: ExpectationIn
   const before = expectation.noFailuresBeforeMs;
   const description = `no failure before ${formatSeconds(before)}`;
   if (timeline === undefined) return { description, passed: false, actual: 'not a timeline run' };
-  const judged = timeline.buckets.filter((b) => b.t + timeline.bucketMs <= before);
-  const first = judged.find((b) => b.failures > 0);
-  if (judged.length === 0) return { description, passed: false, actual: `no bucket ended by ${formatSeconds(before)}` };
-  if (first !== undefined) return { description, passed: false, actual: `${formatCount(first.failures)} in the bucket from ${formatSeconds(first.t)}` };
-  return { description, passed: true, actual: `none in ${formatCount(judged.length)} buckets` };
+  // Exact, not by whole buckets: each bucket knows when its first failure came.
+  const judged = timeline.buckets.filter((b) => b.t < before);
+  const first = judged.find((b) => b.firstFailureAt !== null && b.firstFailureAt < before);
+  if (judged.length === 0) return { description, passed: false, actual: `no bucket began before ${formatSeconds(before)}` };
+  if (first !== undefined) return { description, passed: false, actual: `the first at ${formatSeconds(first.firstFailureAt ?? first.t)}` };
+  return { description, passed: true, actual: `none in ${formatCount(judged.length)} bucket${judged.length === 1 ? '' : 's'}` };
 }
 
 function assertNever(value: never): never {

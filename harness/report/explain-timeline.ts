@@ -3,7 +3,7 @@
  * recoveries and causes), never from the scenario's settings, like `explain.ts` for ramps and
  * searches. The one exception is the events, which the run itself carried out and recorded.
  */
-import { formatCount, formatLoad, formatMs, formatPercent, formatSeconds, type LoadUnit } from '../format.ts';
+import { formatCount, formatLoad, formatPercent, formatSeconds, type LoadUnit } from '../format.ts';
 import { largestFirst, totalCount } from '../stats/counts.ts';
 import { causeSentences } from './explain.ts';
 import type { TimelineResult } from './schema.ts';
@@ -33,14 +33,28 @@ export function explainTimeline(timeline: TimelineResult, unit: LoadUnit, causes
         ? `After ${recovery.what} at ${formatSeconds(recovery.t)}, the failures did not stop before the next fault or the end of the run.`
         : recovery.recoveredAfterMs === 0
           ? `After ${recovery.what} at ${formatSeconds(recovery.t)}, no request failed.`
-          : `After ${recovery.what} at ${formatSeconds(recovery.t)}, the last failure came ${formatMs(recovery.recoveredAfterMs)} later.`,
+          : `After ${recovery.what} at ${formatSeconds(recovery.t)}, the last failure came ${formatCount(recovery.recoveredAfterMs)} ms later.`,
     );
   }
   sentences.push(...causeSentences(causes));
+  const race = notOverload(timeline, unit, causes);
+  if (race !== null) sentences.push(race);
   const client = clientOnly(timeline);
   if (client !== null) sentences.push(client);
   if (!timeline.valid && timeline.invalidReason !== null) sentences.push(`The timeline is not judged: ${timeline.invalidReason}.`);
   return sentences;
+}
+
+/**
+ * When keep-alive races are at least half of the failures, the sentence that says they are not
+ * overload: they come from idle connections, so they are most likely at a low load, and more load would
+ * not make them worse (research/gateway-502.md §5.2: the rate falls as traffic rises).
+ */
+function notOverload(timeline: TimelineResult, unit: LoadUnit, causes: Readonly<Record<string, number>>): string | null {
+  // Its own share, not the top cause: at exactly half, a tie could put another cause first by name.
+  const races = causes.keepalive_race ?? 0;
+  if (races === 0 || races * 2 < totalCount(causes)) return null;
+  return `These 502s are not overload: at ${formatLoad(timeline.offered, unit)} the upstream was nearly idle; each came on a pooled connection the upstream closed for idleness just as the gateway reused it. Keep the upstream's keep-alive timeout above the gateway's idle timeout (e.g. 65 s against nginx's 60 s), or let the gateway retry (it may not for POST).`;
 }
 
 /** Failures the client saw that the gateway counted no cause for (its own errors, lost requests). */

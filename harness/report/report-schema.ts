@@ -133,6 +133,7 @@ const scenarioParameters = z.object({
     acceptRate: z.number().default(0),
     crashAboveInFlight: z.number().default(0),
     restartDelayMs: z.number().default(1000),
+    finDelayMs: z.number().default(0),
   }),
   gateway: z.object({
     kind: z.literal('node'),
@@ -147,6 +148,7 @@ const scenarioParameters = z.object({
   }),
   load: z.object({
     arrivals: z.enum(['uniform', 'poisson']),
+    burst: z.number().default(1),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']),
     path: z.string(),
     // exactOptional: `body?: string`, never `body: undefined` (exactOptionalPropertyTypes).

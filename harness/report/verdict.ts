@@ -47,7 +47,8 @@ export function verdictSentence(report: Report): string {
 /**
  * A timeline's verdict: how many requests failed, in how many windows, of what, and how soon they
  * stopped after the last recovery, e.g. `601 of 1,800 requests failed (33.4 %) in one window,
- * 3.02–6.00 s, 100 % of them refused connections; the last failure came 0 ms after start-upstream.`
+ * 3.01–6.00 s, all of the gateway's failures were refused connections; the last failure came 3 ms
+ * after the last start-upstream.`
  */
 function timelineVerdict(report: Report): string {
   const timeline = report.timeline;
@@ -63,10 +64,16 @@ function timelineVerdict(report: Report): string {
         ? `in one window, ${formatSecondsShort(first.start)}–${formatSecondsShort(first.end)} s`
         : `in ${formatCount(windows.length)} separate windows`;
   const top = dominantCause(report.causes);
-  const what = top === null ? '' : `, ${top.share === 1 ? 'all' : formatPercent(top.share)} of the gateway's failures ${causeNoun(top.cause)}`;
+  const what = top === null ? '' : `, ${top.share === 1 ? 'all' : formatPercent(top.share)} of the gateway's failures were ${causeNoun(top.cause)}`;
   const last = timeline.recoveries.at(-1);
   const recovery =
-    last === undefined ? '' : last.recoveredAfterMs === null ? `; still failing after the last ${last.what}` : `; the last failure came ${formatCount(last.recoveredAfterMs)} ms after the last ${last.what}`;
+    last === undefined
+      ? ''
+      : last.recoveredAfterMs === null
+        ? `; still failing after the last ${last.what}`
+        : last.recoveredAfterMs === 0
+          ? `; none failed after the last ${last.what}`
+          : `; the last failure came ${formatCount(last.recoveredAfterMs)} ms after the last ${last.what}`;
   const share = formatPercent(Math.min(1, totals.failures / Math.max(1, totals.sent)));
   const substance = `${formatCount(totals.failures)} of ${formatCount(totals.sent)} requests failed (${share}) ${where}${what}${recovery}.`;
   return `${lead}${substance}`;

@@ -146,12 +146,13 @@ export async function runScenario(options: RunOptions): Promise<Report> {
  * and the warm-up that lets the window see the steady state ({@link warmupMs}: capacity from the
  * theory's C / S, or the best goodput measured so far; buffer Q; at most 1.5 windows).
  */
-function stepShape(scenario: Scenario, offered: number, trial: Trial, theory: Theory | null): Partial<Pick<StepRequest, 'warmupMs' | 'arrivals' | 'seed' | 'maxConnections'>> {
+function stepShape(scenario: Scenario, offered: number, trial: Trial, theory: Theory | null): Partial<Pick<StepRequest, 'warmupMs' | 'arrivals' | 'burst' | 'seed' | 'maxConnections'>> {
   if (scenario.model === 'closed') return {};
   const capacityRps = theory?.capacityRps ?? capacity(trial.steps)?.maxGoodputRps ?? null;
   return {
     warmupMs: warmupMs({ rateRps: offered, capacityRps, buffer: scenario.upstream.queue, maxMs: 1.5 * scenario.load.stepMs }),
     arrivals: scenario.load.arrivals,
+    burst: scenario.load.burst,
     seed: trial.seed * 1000 + trial.steps.length,
     maxConnections: scenario.caps.maxConnections,
   };

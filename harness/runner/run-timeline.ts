@@ -54,7 +54,7 @@ export function fixtureEffect(event: FixtureEvent): TimelineEventRecord['effect'
 export function describePlanned(event: TimelineEvent, upstreamAddress: string): string {
   switch (event.action) {
     case 'stop-upstream':
-      return 'maintenance: the upstream stops taking connections and finishes what it holds';
+      return 'for maintenance, the upstream takes no new connection and finishes what it holds';
     case 'start-upstream':
       return 'the upstream starts again on its port';
     case 'set-dns':
@@ -103,6 +103,35 @@ export async function runTimeline(options: RunOptions): Promise<Report> {
   return final;
 }
 
+/**
+ * Open model: one burst (`load.burst` requests, 1 by default) before the timeline starts, not
+ * measured, so the generator's connections to the gateway exist and its code is warm when the
+ * clock starts. Without it the first requests of the timeline waited 25–95 ms for their
+ * connections (measured, keepalive-race's first burst of 8), which the generator's own health
+ * check then called a generator that fell behind. The closed model opens its connections per
+ * run of autocannon, so there is nothing to keep warm.
+ */
+async function primeOpenDriver(scenario: Scenario, fixtures: LaunchedFixtures, driver: ReturnType<typeof createDriver>, signal: AbortSignal | undefined): Promise<void> {
+  if (scenario.model !== 'open') return;
+  const burst = scenario.load.burst;
+  await driver.runStep({
+    url: fixtures.gatewayUrl,
+    // One planned time (a 1 ms span at one burst per second) carrying `burst` arrivals.
+    offered: burst,
+    durationMs: 1,
+    warmupMs: 0,
+    arrivals: 'uniform',
+    burst,
+    seed: scenario.seed,
+    maxConnections: scenario.caps.maxConnections,
+    method: scenario.load.method,
+    path: scenario.load.path,
+    ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
+    clientTimeoutMs: scenario.load.clientTimeoutMs,
+    ...(signal === undefined ? {} : { signal }),
+  });
+}
+
 async function measureTimeline(
   scenario: Scenario,
   fixtures: LaunchedFixtures,
@@ -117,9 +146,10 @@ async function measureTimeline(
   }
   const control = (command: FixtureControl): Promise<void> => fixtures.control?.(command) ?? Promise.resolve();
   const upstreamAddress = new URL(fixtures.upstreamUrl).hostname;
+  await primeOpenDriver(scenario, fixtures, driver, signal);
   const t0 = performance.now();
   const now = (): number => performance.now() - t0;
-  const recorder = new TimelineRecorder(timeline.bucketMs, scenario.criterion.statuses, now);
+  const recorder = new TimelineRecorder(timeline.bucketMs, scenario.criterion.statuses, now, timeline.durationMs);
   const events: TimelineEventRecord[] = [];
   const record = (event: TimelineEventRecord): void => {
     events.push(event);
@@ -166,7 +196,7 @@ async function measureTimeline(
       clientTimeoutMs: scenario.load.clientTimeoutMs,
       outcomes: recorder,
       ...(signal === undefined ? {} : { signal }),
-      ...(scenario.model === 'open' ? { warmupMs: 0, arrivals: scenario.load.arrivals, seed: scenario.seed * 1000, maxConnections: scenario.caps.maxConnections } : {}),
+      ...(scenario.model === 'open' ? { warmupMs: 0, arrivals: scenario.load.arrivals, burst: scenario.load.burst, seed: scenario.seed * 1000, maxConnections: scenario.caps.maxConnections } : {}),
     });
   } finally {
     for (const timer of timers) clearTimeout(timer);

@@ -70,6 +70,7 @@ export class TheoryTracker {
       ...gateway,
       serviceMsMeasured: serviceMs,
       arrivals: load.arrivals,
+      burst: load.burst,
       serviceDistribution: upstream.serviceDistribution,
       failureRatio: criterion.failureRatio,
     };

@@ -178,6 +178,8 @@ export function predictedClosedFailure(connections: number, source: CapacityMode
 
 export interface OpenLoopInput extends CapacityModel {
   arrivals: Arrivals;
+  /** Arrivals at once in each burst (`load.burst`); the formulas hold for 1 only. */
+  burst?: number;
   serviceDistribution: ServiceDistribution;
   /** The criterion's failure ratio (default 0.01): the onset is where the prediction reaches it. */
   failureRatio: number;
@@ -211,6 +213,9 @@ function openModel(input: OpenLoopInput): OpenModel {
   }
   if ((input.connectionLimit ?? 0) > 0 && (input.connectionLimit ?? 0) < capacity) {
     return { kind: 'none', basis: `The upstream closes connections beyond ${input.connectionLimit ?? 0}, fewer than K = ${capacity}; the open-loop formulas do not model that limit: no onset is predicted.` };
+  }
+  if ((input.burst ?? 1) > 1) {
+    return { kind: 'none', basis: `Arrivals come in bursts of ${input.burst ?? 1}: a batch-arrival queue, which the open-loop formulas here do not model; no onset is predicted.` };
   }
   const firewall = firewallRps(input);
   if (firewall !== null) {

@@ -13,11 +13,14 @@ export class TimelineRecorder implements OutcomeObserver {
   /**
    * `now()` is in ms from the start of the load; `failureStatuses` are the criterion's: a
    * gateway-generated answer with one of them is a failure, as in a step (stats/criterion.ts).
+   * With `durationMs`, what comes after the load's end (answers in the tail) counts in the last
+   * bucket: a bucket of its own, mostly empty, would read as a collapse of the traffic.
    */
   constructor(
     readonly bucketMs: number,
     failureStatuses: readonly number[],
     private readonly now: () => number,
+    private readonly durationMs: number = Number.POSITIVE_INFINITY,
   ) {
     this.#failureStatuses = new Set(failureStatuses);
   }
@@ -76,7 +79,8 @@ export class TimelineRecorder implements OutcomeObserver {
 
   /** The bucket of now, with every bucket before it created. */
   #bucket(): TimelineBucket {
-    const index = Math.max(0, Math.floor(this.now() / this.bucketMs));
+    const last = Math.max(0, Math.ceil(this.durationMs / this.bucketMs) - 1);
+    const index = Math.min(last, Math.max(0, Math.floor(this.now() / this.bucketMs)));
     while (this.#buckets.length <= index) {
       this.#buckets.push({ t: this.#buckets.length * this.bucketMs, sent: 0, ok: 0, failures: 0, firstFailureAt: null, lastFailureAt: null, status: {}, errors: {}, causes: {} });
     }

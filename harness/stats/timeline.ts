@@ -52,6 +52,7 @@ export function failureWindows(buckets: readonly TimelineBucket[], bucketMs: num
  * before the next fault event (or the last bucket) are its; it recovered after
  * `last failure in its failing buckets − event time` (0 when none fails after the event), or
  * never (null) when its last bucket still fails, or when the next fault comes within the same bucket.
+ * `events` must be in time order (`summarizeTimeline` sorts them): the next fault is the first after.
  */
 export function recoveries(buckets: readonly TimelineBucket[], events: readonly TimelineEventRecord[], bucketMs: number, failureRatio: number): Recovery[] {
   const end = buckets.length * bucketMs;

@@ -142,6 +142,19 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.equal(window.dominantCause, 'upstream_refused');
     assert.ok(timeline.events.some((e) => e.what === 'gateway-resolved' && e.detail.includes('127.0.0.2')), 'the gateway saw the move');
   });
+
+  it('keepalive-race: 502s (keepalive_race) at under 4 req/s, said not to be overload; none with the timeouts the right way round', () => {
+    const race = report('keepalive-race');
+    const timeline = timelineOf('keepalive-race');
+    assert.ok(timeline.offered < 4);
+    assert.deepEqual(Object.keys(race.causes), ['keepalive_race']);
+    // Every other burst of 8 reuses connections idle 2.25 s, inside the 2.0–2.5 s window: about half fail.
+    assert.ok(timeline.totals.failures >= 8 && timeline.totals.failures <= timeline.totals.sent * 0.75, `${timeline.totals.failures} of ${timeline.totals.sent}`);
+    assert.match(race.explanation.join(' '), /These 502s are not overload/);
+    const fixed = timelineOf('keepalive-race-fixed');
+    assert.equal(fixed.totals.failures, 0);
+    assert.equal(fixed.totals.sent, timeline.totals.sent);
+  });
 });
 
 describe('overload run --all refuses what only fits one scenario, before any load', () => {

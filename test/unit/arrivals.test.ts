@@ -83,6 +83,42 @@ describe('arrival planning', () => {
     });
   }
 
+  describe('in bursts', () => {
+    it('plans uniform bursts at λ ÷ burst, each time repeated: 8 req/s in bursts of 4 over 1 s', () => {
+      assert.deepEqual(Array.from(planArrivals({ rateRps: 8, durationMs: 1000, arrivals: 'uniform', seed: 1, burst: 4 })), [0, 0, 0, 0, 500, 500, 500, 500]);
+    });
+
+    it('plans ⌈λT / burst⌉ whole bursts: 10 req/s in bursts of 4 over 1 s is 3 bursts, 12 arrivals', () => {
+      assert.deepEqual(Array.from(planArrivals({ rateRps: 10, durationMs: 1000, arrivals: 'uniform', seed: 1, burst: 4 })), [0, 0, 0, 0, 400, 400, 400, 400, 800, 800, 800, 800]);
+    });
+
+    it('gives the same plan for a burst of 1 as without one', () => {
+      assert.deepEqual(planArrivals({ rateRps: 10, durationMs: 2000, arrivals: 'poisson', seed: 3, burst: 1 }), poisson(10, 2000, 3));
+      assert.deepEqual(planArrivals({ rateRps: 10, durationMs: 2000, arrivals: 'uniform', seed: 3, burst: 1 }), Float64Array.from(uniform(10, 2000)));
+    });
+
+    it('repeats each Poisson time of the plan at λ ÷ burst, from the same seed', () => {
+      const times = Array.from(planArrivals({ rateRps: 300, durationMs: 2000, arrivals: 'poisson', seed: 1, burst: 3 }));
+      const bursts = Array.from(poisson(100, 2000, 1));
+      assert.deepEqual(times, bursts.flatMap((t) => [t, t, t]));
+      assert.ok(bursts.length > 150, `${bursts.length} bursts`);
+      assert.ok(times.every((t, i) => t < 2000 && (i === 0 || t >= (times[i - 1] ?? 0))));
+    });
+
+    for (const burst of [0, 1.5, -2, Number.NaN]) {
+      it(`rejects a burst of ${burst}, naming burst, the value and the fix`, () => {
+        assert.throws(
+          () => planArrivals({ rateRps: 8, durationMs: 1000, arrivals: 'uniform', seed: 1, burst }),
+          (error: unknown) => error instanceof RangeError && error.message.includes(`burst must be a whole number of requests, 1 or more (got ${burst}); pass load.burst`),
+        );
+      });
+    }
+
+    it('names a bad rate as given, not divided by the burst', () => {
+      assert.throws(() => planArrivals({ rateRps: -8, durationMs: 1000, arrivals: 'uniform', seed: 1, burst: 4 }), (error: unknown) => error instanceof RangeError && error.message.includes('(got -8)'));
+    });
+  });
+
   const bounds: [ms: number, expected: number][] = [
     [-1, 0],
     [0, 0],

@@ -72,6 +72,12 @@ describe('validateScenario', () => {
     { path: 'gateway.connectTimeoutMs', value: 2.5, message: 'must be an integer from 1 to 2147483647', fix: 'use a whole number, e.g. 1000' },
     { path: 'gateway.upstreamTimeoutMs', value: 0, message: 'must be an integer from 1 to 2147483647', fix: 'set at least 1' },
     { path: 'gateway.retries', value: 2, message: 'must be an integer from 0 to 1', fix: 'set at most 1 (1 is the nginx-style retry)' },
+    { path: 'upstream.finDelayMs', value: -1, message: 'must be an integer from 0 to 60000', fix: 'set at least 0' },
+    { path: 'upstream.finDelayMs', value: 60_001, message: 'must be an integer from 0 to 60000', fix: 'set at most 60000 (0 means no relay)' },
+    { path: 'upstream.finDelayMs', value: 0.5, message: 'must be an integer from 0 to 60000', fix: 'use a whole number' },
+    { path: 'load.burst', value: 0, message: 'must be an integer from 1 to 10000', fix: 'set at least 1 request' },
+    { path: 'load.burst', value: 1.5, message: 'must be an integer from 1 to 10000', fix: 'use a whole number, e.g. 1' },
+    { path: 'load.burst', value: 10_001, message: 'must be an integer from 1 to 10000', fix: 'set at most 10000 requests' },
     { path: 'load.arrivals', value: 'burst', message: 'must be one of "uniform", "poisson"', fix: 'use one of uniform, poisson' },
     { path: 'load.method', value: 'get', message: 'must be one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"', fix: 'did you mean `GET`?' },
     { path: 'load.path', value: 'health', message: 'must be a request path starting with a single / and without backslashes', fix: 'write "/health"' },
@@ -118,6 +124,25 @@ describe('validateScenario', () => {
       assert.ok(problem.fix?.startsWith(fix), problem.fix);
     });
   }
+
+  for (const [path, value, read] of [
+    ['load.burst', 1, (x: Scenario) => x.load.burst],
+    ['load.burst', 10_000, (x: Scenario) => x.load.burst],
+    ['upstream.finDelayMs', 0, (x: Scenario) => x.upstream.finDelayMs],
+    ['upstream.finDelayMs', 60_000, (x: Scenario) => x.upstream.finDelayMs],
+  ] as const) {
+    it(`accepts ${path} = ${value}, at the end of its range`, () => {
+      // Bursts are an open-model setting: the closed model refuses any burst above 1.
+      assert.equal(read(scenarioOf({ ...withField(path, value), model: 'open' })), value);
+    });
+  }
+
+  it('refuses load.burst above 1 in the closed model, where connections send one request at a time', () => {
+    assert.deepStrictEqual(
+      problemsOf({ name: 'case', load: { burst: 4 } }).map((p) => p.path),
+      ['load.burst'],
+    );
+  });
 
   it('says a missing name is required', () => {
     assert.deepStrictEqual(problemsOf({}), [{ path: 'name', message: 'is required', fix: 'add name: "my-scenario"' }]);
@@ -257,6 +282,8 @@ describe('validateScenario', () => {
     assert.equal(kinds['gateway.upstreamName'], 'string');
     assert.equal(kinds['upstream.crashAboveInFlight'], 'integer');
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
-    assert.equal(SCENARIO_FIELDS.size, 51);
+    assert.equal(kinds['upstream.finDelayMs'], 'integer');
+    assert.equal(kinds['load.burst'], 'integer');
+    assert.equal(SCENARIO_FIELDS.size, 53);
   });
 });

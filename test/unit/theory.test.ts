@@ -164,6 +164,21 @@ describe('open-loop theory', () => {
     assert.equal(predictedOpenFailure(400, input), mmckBlocking({ arrivalRps: 400, serviceMs: 10, servers: 4, capacity: 4 }));
   });
 
+  for (const [arrivals, serviceDistribution] of [['uniform', 'fixed'], ['poisson', 'exponential']] as const) {
+    it(`predicts nothing for arrivals in bursts (${arrivals} bursts, ${serviceDistribution} service), which a batch-arrival queue would need`, () => {
+      const input = { ...open, arrivals, serviceDistribution, burst: 4 };
+      const theory = openLoopTheory(input);
+      assert.deepEqual([theory.onset, theory.limitedBy, theory.capacityRps], [null, null, 400]);
+      assert.equal(theory.basis, 'Arrivals come in bursts of 4: a batch-arrival queue, which the open-loop formulas here do not model; no onset is predicted.');
+      assert.equal(predictedOpenFailure(300, input), null);
+    });
+  }
+
+  it('predicts as before for a burst of 1 (one arrival at a time)', () => {
+    assert.equal(openLoopTheory({ ...open, arrivals: 'uniform', serviceDistribution: 'fixed', burst: 1 }).onset, 404);
+    assert.equal(openLoopTheory({ ...open, arrivals: 'poisson', serviceDistribution: 'exponential', burst: 1 }).onset, 345.6);
+  });
+
   it('predicts no 502 onset when the upstream sheds with 503', () => {
     assert.equal(openLoopTheory({ ...open, shed: '503', arrivals: 'uniform', serviceDistribution: 'fixed' }).onset, null);
   });

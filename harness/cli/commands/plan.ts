@@ -34,10 +34,10 @@ function timelinePlan(scenario: Scenario, unit: 'connections' | 'rps'): string[]
   const events = [...timeline.events].sort((a, b) => a.atMs - b.atMs).map((event) => `${formatSeconds(event.atMs)} ${event.action}: ${describePlanned(event, upstreamAddress)}`);
   const lines = [`plan      timeline: a steady ${formatLoad(timeline.offered, unit)} for ${seconds}, measured in ${timeline.bucketMs} ms buckets`];
   lines.push(...(events.length === 0 ? ['          no scheduled event'] : events.map((text) => `          ${text}`)));
-  if (up.crashAboveInFlight > 0) lines.push(`          the upstream crashes above ${up.crashAboveInFlight} requests in flight and restarts ${up.restartDelayMs} ms later`);
-  if (gw.upstreamName !== '') lines.push(`          the gateway resolves ${gw.upstreamName}, keeping each answer ${gw.dnsTtlMs} ms`);
+  if (up.crashAboveInFlight > 0) lines.push(`          the upstream crashes above ${up.crashAboveInFlight} requests in flight and restarts ${formatCount(up.restartDelayMs)} ms later`);
+  if (gw.upstreamName !== '') lines.push(`          the gateway resolves ${gw.upstreamName}, keeping each answer ${formatCount(gw.dnsTtlMs)} ms`);
   const requests = scenario.model === 'open' ? `, ${formatCount(Math.ceil((timeline.offered * timeline.durationMs) / 1000))} requests` : '';
-  lines.push(`bounds    ${seconds} of load${requests}, then the requests in flight are answered or time out (${scenario.load.clientTimeoutMs} ms at most)`);
+  lines.push(`bounds    ${seconds} of load${requests}, then the requests in flight are answered or time out (${formatCount(scenario.load.clientTimeoutMs)} ms at most)`);
   return lines;
 }
 
@@ -50,7 +50,7 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
   const theory =
     scenario.model === 'closed'
       ? closedLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, maxConnections: caps.maxConnections, failureRatio: scenario.criterion.failureRatio })
-      : openLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, arrivals: load.arrivals, serviceDistribution: up.serviceDistribution, failureRatio: scenario.criterion.failureRatio });
+      : openLoopTheory({ ...up, ...gw, serviceMsMeasured: up.serviceMs, arrivals: load.arrivals, burst: load.burst, serviceDistribution: up.serviceDistribution, failureRatio: scenario.criterion.failureRatio });
   const lines = [
     `scenario ${scenario.name}${scenario.description === '' ? '' : `: ${scenario.description}`}`,
     `upstream  C = ${up.workers} workers, S = ${up.serviceMs} ms ${up.serviceDistribution}, Q = ${up.queue}, shed = ${up.shed}`,
@@ -58,7 +58,7 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
     scenario.model === 'closed'
       ? 'load      closed loop: each connection sends its next request when the last is answered'
       : `load      open loop: ${load.arrivals} arrivals at a planned rate, each sent on time whatever the answers do`,
-    `criterion a step fails when ≥ ${formatSetting(scenario.criterion.failureRatio)} of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
+    `criterion a ${scenario.timeline.durationMs > 0 ? 'bucket' : 'step'} fails when ≥ ${formatSetting(scenario.criterion.failureRatio)} of requests end in ${scenario.criterion.statuses.join('/')} from the gateway, or in errors`,
   ];
   if (scenario.timeline.durationMs > 0) {
     lines.push(...timelinePlan(scenario, unit));

@@ -26,6 +26,7 @@ type Panel = LayerSpec<Field>;
 /** Colours of the causes, in order of size: colour-blind-safe (Okabe–Ito), none of them the 502 red. */
 const CAUSE_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000', '#999999'];
 
+/** The timeline chart of `report` (whose `timeline` is given apart, already narrowed): title, two panels, events, windows. */
 export function timelineChartSpec(report: Report, timeline: TimelineResult): TopLevelSpec {
   const endS = Math.max(timeline.durationMs, timeline.buckets.length * timeline.bucketMs) / 1000;
   const marks = eventMarks(timeline, PLOT_WIDTH);

@@ -8,6 +8,7 @@ import type { Report } from '../schema.ts';
 import { esc, row, section, table } from './html-parts.ts';
 import { describeEvent, describeRecovery, perSecond, topCauseText } from './timeline-shared.ts';
 
+/** The "Failures and recovery" section: requests failed, each window, each recovery. */
 export function timelineSummarySection(report: Report): string {
   const timeline = report.timeline;
   if (timeline === undefined) return section('timeline-summary', 'Failures and recovery', ['<p>No timeline was measured.</p>']);
@@ -28,6 +29,7 @@ export function timelineSummarySection(report: Report): string {
   return section('timeline-summary', 'Failures and recovery', [table(rows, 'compact')]);
 }
 
+/** The "Timeline" section: the events in order, then a table per second. */
 export function timelineSection(report: Report): string {
   const timeline = report.timeline;
   if (timeline === undefined) return '';

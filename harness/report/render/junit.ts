@@ -55,7 +55,7 @@ function runSuite(report: Report, seconds: number, compared: number): Suite {
   }));
   if (report.interrupted || cases.length + compared === 0) {
     const n = report.steps.length;
-    const steps = report.timeline !== undefined ? 'a timeline' : `${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
+    const steps = report.timeline !== undefined ? 'The timeline was' : `${formatCount(n)} ${n === 1 ? 'step' : 'steps'}`;
     const message =
       report.plan === 'timeline'
         ? 'The run was interrupted; the report holds what was measured before it stopped.'

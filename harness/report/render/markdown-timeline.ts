@@ -8,6 +8,7 @@ import type { Report, TimelineResult } from '../schema.ts';
 import { markdownCell as cell } from './shared.ts';
 import { describeEvent, describeRecovery, perSecond, topCauseText } from './timeline-shared.ts';
 
+/** `## Verdict` of a timeline: the explanation, then a table of requests failed, windows and recoveries. */
 export function timelineVerdict(report: Report): string {
   const lines = ['## Verdict', ''];
   if (report.explanation.length > 0) lines.push(...report.explanation, '');
@@ -27,6 +28,7 @@ function windowsText(timeline: TimelineResult): string {
   return timeline.windows.map((w) => `${formatSeconds(w.start)}–${formatSeconds(w.end)}: ${formatCount(w.failures)}${w.dominantCause === null ? '' : ` (${cell(w.dominantCause)})`}`).join('; ');
 }
 
+/** `## Timeline`: the events in order, then a table per second. */
 export function timelineSection(report: Report): string {
   const timeline = report.timeline;
   if (timeline === undefined) return '## Timeline\n\nNo timeline was measured.';

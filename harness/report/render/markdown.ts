@@ -175,14 +175,28 @@ function parametersSection(report: Report): string {
   const u = p.upstream;
   const g = p.gateway;
   const body = p.load.body === undefined ? '' : ' with a body';
+  const timeline = report.plan === 'timeline';
+  // The faults a scenario switched on, so the parameters say what made it fail.
+  const faults = [
+    u.connectionLimit > 0 ? `at most ${formatCount(u.connectionLimit)} connections` : '',
+    u.invalidEvery > 0 ? `every ${formatCount(u.invalidEvery)}th response malformed` : '',
+    u.work === 'cpu' ? 'CPU-bound work' : '',
+    u.connection === 'close' ? 'Connection: close' : '',
+    u.acceptRate > 0 ? `a firewall at ${formatCount(u.acceptRate)} new connections/s` : '',
+    u.crashAboveInFlight > 0 ? `crashes above ${formatCount(u.crashAboveInFlight)} in flight, restarts after ${configuredMs(u.restartDelayMs)}` : '',
+    u.finDelayMs > 0 ? `its FIN delayed ${configuredMs(u.finDelayMs)} on the way to the gateway` : '',
+  ].filter((fault) => fault !== '');
+  const dns = g.upstreamName === '' ? '' : `, resolves ${g.upstreamName} (TTL ${configuredMs(g.dnsTtlMs)})`;
+  const arrivals = p.load.burst > 1 ? `, in bursts of ${formatCount(p.load.burst)}` : '';
+  const step = timeline ? '' : `, step ${configuredMs(p.load.stepMs)}`;
   return [
     '## Scenario parameters',
     '',
     `- model: ${model}; ${plan}; seed ${p.seed}`,
-    `- upstream: C = ${formatCount(u.workers)} workers, S = ${configuredMs(u.serviceMs)} (${u.serviceDistribution}), Q = ${formatCount(u.queue)}, shed: ${u.shed}, keep-alive ${configuredMs(u.keepAliveTimeoutMs)}`,
-    `- gateway: ${g.kind}, ${g.profile} profile, pool ${formatCount(g.poolConnections)}, queueLimit ${formatCount(g.queueLimit)}, retries ${g.retries}, connect timeout ${configuredMs(g.connectTimeoutMs)}, upstream timeout ${configuredMs(g.upstreamTimeoutMs)}`,
-    `- load: ${p.load.method} ${p.load.path}${body}, step ${configuredMs(p.load.stepMs)}, client timeout ${configuredMs(p.load.clientTimeoutMs)}`,
-    `- criterion: a step fails when ${describeCriterion(p.criterion)}`,
+    `- upstream: C = ${formatCount(u.workers)} workers, S = ${configuredMs(u.serviceMs)} (${u.serviceDistribution}), Q = ${formatCount(u.queue)}, shed: ${u.shed}, keep-alive ${configuredMs(u.keepAliveTimeoutMs)}${faults.length === 0 ? '' : `; ${faults.join('; ')}`}`,
+    `- gateway: ${g.kind}, ${g.profile} profile, pool ${formatCount(g.poolConnections)}, queueLimit ${formatCount(g.queueLimit)}, retries ${g.retries}, connect timeout ${configuredMs(g.connectTimeoutMs)}, upstream timeout ${configuredMs(g.upstreamTimeoutMs)}${dns}`,
+    `- load: ${p.load.method} ${p.load.path}${body}${arrivals}${step}, client timeout ${configuredMs(p.load.clientTimeoutMs)}`,
+    `- criterion: a ${timeline ? 'bucket' : 'step'} fails when ${describeCriterion(p.criterion)}`,
     `- caps: ${formatCount(p.caps.maxConnections)} connections, ${formatCount(p.caps.maxRps)} req/s, ${formatCount(p.caps.maxDurationS)} s, ${formatCount(p.caps.maxRequests)} requests`,
   ].join('\n');
 }

@@ -5,7 +5,7 @@
  */
 import { formatCount, formatLoad, formatPercent, formatSeconds } from '../../format.ts';
 import { topCount, totalCount } from '../../stats/counts.ts';
-import type { Report, TimelineResult } from '../schema.ts';
+import type { Report, TimelineBucket, TimelineResult } from '../schema.ts';
 import { chart, painter, wrap, type Style, type TextOptions } from './text-parts.ts';
 import { describeEvent, describeRecovery } from './timeline-shared.ts';
 
@@ -52,17 +52,33 @@ function summary(report: Report, timeline: TimelineResult, width: number, paint:
   return out;
 }
 
-/** Failures and goodput per second of each bucket, against time; a label under every whole second. */
+/**
+ * Failures and goodput per second of each bucket, against time; a label under every whole second.
+ * `chart()` gives each value at least two columns, so when the buckets do not fit in the width,
+ * `k` consecutive buckets share a column (their counts added, over their `k × bucketMs`).
+ */
 function charts(timeline: TimelineResult, options: TextOptions): string[] {
   const { buckets, bucketMs } = timeline;
   if (buckets.length === 0) return ['', 'No request was sent.'];
-  const perSecond = 1000 / bucketMs;
-  const labels = buckets.map((b) => (b.t % 1000 === 0 ? `${b.t / 1000}s` : ''));
-  const failures = buckets.map((b) => b.failures * perSecond);
-  const goodput = buckets.map((b) => b.ok * perSecond);
-  const top = Math.max(1, ...failures, ...goodput);
   const format = (v: number): string => formatCount(Math.round(v));
-  const out = ['', `Failures per second (${formatCount(bucketMs)} ms buckets) against time`];
+  const rate = (n: number, count: number): number => (n * 1000) / (count * bucketMs);
+  // The y labels are at most as wide as the top bucket's rate; adding buckets up only lowers it.
+  const labelWidth = Math.max(3, format(buckets.reduce((max, b) => Math.max(max, rate(Math.max(b.failures, b.ok), 1)), 0)).length);
+  // A chart row: the label, a space, the axis, two columns a value and one trailing (text-parts.ts `chart`).
+  const fits = Math.max(1, Math.floor((options.width - labelWidth - 2) / 2));
+  const k = Math.ceil(buckets.length / fits);
+  const groups = Array.from({ length: Math.ceil(buckets.length / k) }, (_, i) => buckets.slice(i * k, (i + 1) * k));
+  const sum = (group: readonly TimelineBucket[], read: (b: TimelineBucket) => number): number => group.reduce((total, b) => total + read(b), 0);
+  const labels = groups.map((group) => {
+    const start = group[0]?.t ?? 0;
+    const second = Math.ceil(start / 1000) * 1000;
+    return second < start + k * bucketMs ? `${second / 1000}s` : '';
+  });
+  const failures = groups.map((group) => rate(sum(group, (b) => b.failures), group.length));
+  const goodput = groups.map((group) => rate(sum(group, (b) => b.ok), group.length));
+  const top = Math.max(1, ...failures, ...goodput);
+  const width = k === 1 ? `${formatCount(bucketMs)} ms buckets` : `${formatCount(bucketMs)} ms buckets, ${formatCount(k)} to a column`;
+  const out = ['', `Failures per second (${width}) against time`];
   out.push(...(failures.every((v) => v === 0) ? ['0 in every bucket'] : chart({ values: failures, max: top, height: 6, format, color: 'red' }, labels, options)));
   out.push('', 'Goodput (2xx per second) against time');
   out.push(...chart({ values: goodput, max: top, height: 6, format, color: 'green' }, labels, options));

@@ -3,7 +3,7 @@
  * buckets summed per second for tables, events and windows in words, and the plan as a line.
  * Pure. Examples: test/unit/render-timeline.test.ts.
  */
-import { formatCount, formatLoad, formatMs, formatSeconds } from '../../format.ts';
+import { formatCount, formatLoad, formatSeconds } from '../../format.ts';
 import { addCounts, topCount } from '../../stats/counts.ts';
 import type { Report, TimelineBucket, TimelineEventRecord, TimelineResult } from '../schema.ts';
 
@@ -58,12 +58,13 @@ export function topCauseText(causes: Readonly<Record<string, number>>): string {
 export function describeRecovery(recovery: TimelineResult['recoveries'][number]): string {
   const when = `${recovery.what} at ${formatSeconds(recovery.t)}`;
   if (recovery.recoveredAfterMs === null) return `still failing after ${when}`;
-  return recovery.recoveredAfterMs === 0 ? `no failure after ${when}` : `last failure ${formatMs(recovery.recoveredAfterMs)} after ${when}`;
+  return recovery.recoveredAfterMs === 0 ? `no failure after ${when}` : `last failure ${formatCount(recovery.recoveredAfterMs)} ms after ${when}`;
 }
 
-/** The plan as one line: `a steady 200 req/s for 9.00 s in 250 ms buckets, 2 events`. */
+/** The plan as one line: `a steady 200 req/s for 9.00 s in 250 ms buckets, 2 scheduled events`. */
 export function describeTimelinePlan(report: Report): string {
   const { timeline } = report.scenario.parameters;
   const events = timeline.events.length;
-  return `a steady ${formatLoad(timeline.offered, report.unit)} for ${formatSeconds(timeline.durationMs)} in ${formatCount(timeline.bucketMs)} ms buckets, ${formatCount(events)} ${events === 1 ? 'event' : 'events'}`;
+  const scheduled = events === 0 ? 'no scheduled event' : `${formatCount(events)} scheduled ${events === 1 ? 'event' : 'events'}`;
+  return `a steady ${formatLoad(timeline.offered, report.unit)} for ${formatSeconds(timeline.durationMs)} in ${formatCount(timeline.bucketMs)} ms buckets, ${scheduled}`;
 }
