@@ -73,6 +73,28 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
   if ((num('timeline.durationMs') ?? 0) > 0 && offered !== undefined && cap !== undefined && offered > cap) {
     add('timeline.offered', offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
   }
+  const attempts = num('load.retry.attempts');
+  const giveUpMs = num('load.retry.timeoutMs');
+  if (model === 'closed' && ((attempts ?? 1) > 1 || (giveUpMs ?? 0) > 0)) {
+    add(attempts !== undefined && attempts > 1 ? 'load.retry.attempts' : 'load.retry.timeoutMs', attempts !== undefined && attempts > 1 ? attempts : (giveUpMs ?? 0), 'applies to the open model only (a closed-loop connection waits for each answer)', "set model: 'open', or remove load.retry");
+  }
+  const clientTimeoutMs = num('load.clientTimeoutMs');
+  if (giveUpMs !== undefined && clientTimeoutMs !== undefined && giveUpMs > clientTimeoutMs) {
+    add('load.retry.timeoutMs', giveUpMs, `must not exceed load.clientTimeoutMs (${clientTimeoutMs}), the longest any request is waited for`, `set at most ${clientTimeoutMs}`);
+  }
+  const baseMs = num('load.retry.baseMs');
+  const maxMs = num('load.retry.maxMs');
+  if (baseMs !== undefined && maxMs !== undefined && baseMs > maxMs) {
+    add('load.retry.baseMs', baseMs, `must not exceed load.retry.maxMs (${maxMs})`, `set at most ${maxMs}, or raise load.retry.maxMs`);
+  }
+  const events = read('timeline.events');
+  if (Array.isArray(events)) {
+    events.forEach((event: unknown, index) => {
+      if (!isRecord(event) || event.action !== 'set-load' || typeof event.offered !== 'number') return;
+      if (model === 'closed') add(`timeline.events[${index}].action`, 'set-load', 'applies to the open model only (autocannon keeps its connections for the whole run)', "set model: 'open'");
+      else if (cap !== undefined && event.offered > cap) add(`timeline.events[${index}].offered`, event.offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
+    });
+  }
   const burst = num('load.burst');
   if (model === 'closed' && burst !== undefined && burst > 1) {
     add('load.burst', burst, 'applies to the open model only (closed-loop connections send one request at a time)', "set model: 'open', or remove load.burst");

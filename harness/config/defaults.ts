@@ -23,6 +23,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     crashAboveInFlight: 0,
     restartDelayMs: 1000,
     finDelayMs: 0,
+    abandoned: 'cancel',
   },
   gateway: {
     kind: 'node',
@@ -42,6 +43,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
     path: '/',
     stepMs: 2000,
     clientTimeoutMs: 10_000,
+    retry: { attempts: 1, timeoutMs: 0, backoff: 'none', baseMs: 100, maxMs: 2000, budget: 0 },
   },
   search: { start: 1, precision: 0.02, maxSteps: 30 },
   ramp: { from: 4, to: 64, step: 4, stopAfterFailures: 3 },

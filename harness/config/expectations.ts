@@ -36,6 +36,13 @@ const EXPECTATIONS = {
     fix: (): string => 'write e.g. { min: 2 }',
   },
   noFailuresBeforeMs: { schema: z.number().gte(0), must: 'must be a number of ms of at least 0', fix: (): string => 'write e.g. 3000' },
+  goodputAfter: {
+    schema: z
+      .strictObject({ fromMs: z.number().gte(0), minRps: z.number().gte(0).optional(), maxRps: z.number().gte(0).optional() })
+      .refine((g) => (g.minRps !== undefined || g.maxRps !== undefined) && (g.minRps === undefined || g.maxRps === undefined || g.minRps <= g.maxRps)),
+    must: 'must be { fromMs, minRps?, maxRps? } with at least one bound, minRps ≤ maxRps',
+    fix: (): string => 'write e.g. { fromMs: 6000, minRps: 225 }',
+  },
 };
 const E = EXPECTATIONS;
 /** One entry of `expect`; its output is assignable to scenario.ts `Expectation`. */
@@ -48,9 +55,10 @@ export const expectation = z.union([
   z.strictObject({ recoveryWithinMs: E.recoveryWithinMs.schema }),
   z.strictObject({ failureWindows: E.failureWindows.schema }),
   z.strictObject({ noFailuresBeforeMs: E.noFailuresBeforeMs.schema }),
+  z.strictObject({ goodputAfter: E.goodputAfter.schema }),
 ]);
 /** The rule for an `expect` entry, as a problem's message. */
-export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }, { causeBelowOnset: "<cause>" }, and for timelines { recoveryWithinMs: n }, { failureWindows: { min, max? } }, { noFailuresBeforeMs: n }';
+export const EXPECT_MUST = 'must be one of { onset: { between: [low, high] } }, { dominantCause: "<cause>" }, { noFailuresBelow: n }, { onsetMatchesTheory: true }, { causeBelowOnset: "<cause>" }, and for timelines { recoveryWithinMs: n }, { failureWindows: { min, max? } }, { noFailuresBeforeMs: n }, { goodputAfter: { fromMs, minRps?, maxRps? } }';
 
 /**
  * The problem with `expect[index]`, worded for its variant when its one key names one

@@ -76,6 +76,35 @@ export interface UpstreamConfig {
    * §5.4, recipe 1). 0: no relay. Scenario `keepalive-race`.
    */
   finDelayMs: number;
+  /**
+   * What the upstream does with a request whose client went away: `cancel` frees its place at
+   * once; `serve` goes on with it (the handler never notices, as most do), so the work is wasted.
+   * Scenario `retry-storm`.
+   */
+  abandoned: AbandonedWork;
+}
+
+/** What the upstream does with a request whose client went away (`upstream.abandoned`). */
+export type AbandonedWork = 'cancel' | 'serve';
+
+/** How a client waits between its attempts (`load.retry.backoff`). */
+export type Backoff = 'none' | 'exponential';
+
+/**
+ * Open model: what each client does when a request fails (a 5xx, an error, or no answer within
+ * `timeoutMs`): try again, up to `attempts` in all, at once (`backoff: none`, "reload the page")
+ * or after a random wait of up to `baseMs` · 2^(k−1), at most `maxMs` (full jitter), with retries
+ * at most `budget` of first attempts (a retry budget). `attempts: 1`: never retry.
+ */
+export interface RetryConfig {
+  attempts: number;
+  /** How long a client waits for an answer before it gives up on an attempt; 0: `load.clientTimeoutMs`. */
+  timeoutMs: number;
+  backoff: Backoff;
+  baseMs: number;
+  maxMs: number;
+  /** Retries allowed per first attempt (0.1: one retry for every ten requests); 0: no budget. */
+  budget: number;
 }
 
 /** The `Connection` header the upstream answers with (`upstream.connection`). */
@@ -124,6 +153,8 @@ export interface LoadConfig {
   stepMs: number;
   /** The load generator's own timeout; kept above the gateway's timeouts so 504s are seen. */
   clientTimeoutMs: number;
+  /** Open model: whether and how clients try a failed request again. */
+  retry: RetryConfig;
 }
 
 /** The adaptive onset search (DESIGN.md §4). */
@@ -168,7 +199,9 @@ export type TimelineEvent =
   /** Starts the stopped upstream again on its port. */
   | { atMs: number; action: 'start-upstream' }
   /** Points the gateway's upstream name at `address` (in 127.0.0.0/8), or removes its record (null). */
-  | { atMs: number; action: 'set-dns'; address: string | null };
+  | { atMs: number; action: 'set-dns'; address: string | null }
+  /** Open model: the arrival rate changes to `offered` req/s (a spike, and the drop after it). */
+  | { atMs: number; action: 'set-load'; offered: number };
 
 /**
  * A timeline scenario: one steady load for `durationMs`, with events at set times, measured in
@@ -196,7 +229,9 @@ export type Expectation =
   /** Timeline: the number of separate failure windows (bursts) lies in this range. */
   | { failureWindows: { min: number; max?: number | undefined } }
   /** Timeline: no failure before this time (ms from the start): the steady state before the fault is clean. */
-  | { noFailuresBeforeMs: number };
+  | { noFailuresBeforeMs: number }
+  /** Timeline: from `fromMs` to the end, the 2xx answers per second lie within the bounds. */
+  | { goodputAfter: { fromMs: number; minRps?: number | undefined; maxRps?: number | undefined } };
 
 /** A validated scenario with every default applied. */
 export interface Scenario {

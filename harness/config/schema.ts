@@ -11,7 +11,7 @@ import { EXPECT_MUST, expectation, expectationProblem } from './expectations.ts'
 import { TIMELINE_EVENT_MUST, timelineEvent } from './timeline-events.ts';
 import { choice, derivedNum, FIELD_RULES, int, num, type FieldInfo, type Range } from './fields.ts';
 import type {
-  Arrivals, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamConnection, UpstreamWork,
+  AbandonedWork, Arrivals, Backoff, GatewayKind, GatewayProfile, HttpMethod, Model, Scenario, ServiceDistribution, ShedMode, UpstreamConnection, UpstreamWork,
 } from './scenario.ts';
 import { closest, withValue } from './suggest.ts';
 import { pathProblem } from '../load/request-url.ts';
@@ -45,6 +45,7 @@ const upstream = z.strictObject({
   crashAboveInFlight: int({ min: 0, noun: 'request', note: '0 means never' }, D.upstream.crashAboveInFlight),
   restartDelayMs: int({ min: 0, max: TIMER_MAX }, D.upstream.restartDelayMs),
   finDelayMs: int({ min: 0, max: 60_000, note: '0 means no relay' }, D.upstream.finDelayMs),
+  abandoned: choice<AbandonedWork>()(['cancel', 'serve'], D.upstream.abandoned),
 });
 const gateway = z.strictObject({
   kind: choice<GatewayKind>()(['node'], D.gateway.kind),
@@ -73,6 +74,16 @@ const load = z.strictObject({
   body: z.string().optional().register(FIELD_RULES, { kind: 'string', must: 'must be a string', fix: () => 'write the body as a string, e.g. JSON.stringify({ ... })' }),
   stepMs: int({ min: 100, max: TIMER_MAX }, D.load.stepMs),
   clientTimeoutMs: int(TIMER, D.load.clientTimeoutMs),
+  retry: z
+    .strictObject({
+      attempts: int({ min: 1, max: 10, noun: 'attempt', note: '1 means never retry' }, D.load.retry.attempts),
+      timeoutMs: int({ min: 0, max: TIMER_MAX, note: '0 means load.clientTimeoutMs' }, D.load.retry.timeoutMs),
+      backoff: choice<Backoff>()(['none', 'exponential'], D.load.retry.backoff),
+      baseMs: int({ min: 1, max: TIMER_MAX }, D.load.retry.baseMs),
+      maxMs: int({ min: 1, max: TIMER_MAX }, D.load.retry.maxMs),
+      budget: num({ min: 0, max: 10, note: '0 means no budget' }, D.load.retry.budget),
+    })
+    .prefault({}),
 });
 const search = z.strictObject({
   start: derivedNum({ min: 1 }, D.search.start),

@@ -20,8 +20,9 @@ export const timelineEvent = z.union([
   z.strictObject({ atMs, action: z.literal('stop-upstream') }),
   z.strictObject({ atMs, action: z.literal('start-upstream') }),
   z.strictObject({ atMs, action: z.literal('set-dns'), address: z.string().refine(isLoopbackV4).nullable() }),
+  z.strictObject({ atMs, action: z.literal('set-load'), offered: z.number().gt(0) }),
 ]);
 
 /** The rule for an event, as a problem's message. */
 export const TIMELINE_EVENT_MUST =
-  "must be { atMs, action: 'stop-upstream' | 'start-upstream' } or { atMs, action: 'set-dns', address: '127.x.y.z' | null }, with atMs a whole number of ms from 0";
+  "must be { atMs, action: 'stop-upstream' | 'start-upstream' }, { atMs, action: 'set-dns', address: '127.x.y.z' | null } or { atMs, action: 'set-load', offered: n > 0 }, with atMs a whole number of ms from 0";

@@ -81,7 +81,10 @@ export class ArrivalTally {
 
   /** The request was handed to undici at `nowMs` (it may wait there for a free connection). */
   onDispatch(arrival: ArrivalRef, nowMs: number): void {
-    if (this.#frozen || !arrival.judged) return;
+    if (this.#frozen) return;
+    // A request counts as made when it is handed over: a client may give up on it before it is written.
+    this.#sinks.outcomes?.sent();
+    if (!arrival.judged) return;
     this.#sinks.dispatchLag.record(Math.max(0, nowMs - arrival.plannedMs));
     this.#totals.sent++;
     this.#inFlight++;
@@ -95,7 +98,6 @@ export class ArrivalTally {
    */
   onWrite(arrival: ArrivalRef, nowMs: number, first: boolean): void {
     if (this.#frozen || !first) return;
-    this.#sinks.outcomes?.sent();
     if (this.#windowOpen && nowMs >= this.#windowStartMs) this.#sentInWindow++;
     if (!arrival.judged) return;
     this.#unwritten--;

@@ -76,6 +76,35 @@ export function planArrivals(input: ArrivalPlanInput): Float64Array {
   }
 }
 
+/**
+ * Arrivals whose rate changes over the span (a timeline's `set-load` events): each segment, from
+ * one change to the next (the last to `durationMs`), planned as {@link planArrivals} plans a span
+ * of its own at its rate, then shifted to its start; Poisson segments draw from seed + their index,
+ * so a change to one segment leaves the others' times as they were.
+ * @throws RangeError when the first change is not at 0, or the changes are not in time order.
+ */
+export function planProfile(changes: readonly { atMs: number; rateRps: number }[], input: Omit<ArrivalPlanInput, 'rateRps'>): Float64Array {
+  if (changes[0]?.atMs !== 0) throw new RangeError(`planProfile: the first rate change must be at 0 ms (got ${JSON.stringify(changes[0])}); start with the steady rate`);
+  const parts: Float64Array[] = [];
+  changes.forEach((change, index) => {
+    // Ordered against the next change itself, not the span's end: a change at or after the end is
+    // in order, and simply has no arrivals.
+    const next = changes[index + 1]?.atMs ?? Infinity;
+    if (next < change.atMs) throw new RangeError(`planProfile: rate changes must be in time order (${change.atMs} ms comes after ${next} ms); sort them`);
+    const end = Math.min(input.durationMs, next);
+    if (end <= change.atMs) return;
+    const times = planArrivals({ ...input, rateRps: change.rateRps, durationMs: end - change.atMs, seed: input.seed + index });
+    parts.push(times.map((t) => t + change.atMs));
+  });
+  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
 /** The number of uniform arrivals in a span: ⌈λT⌉, with λT rounded to 1e-9 first. */
 export function uniformCount(rateRps: number, durationMs: number): number {
   // Rounded so that a product that is a whole number up to floating error (0.3 s · 10 req/s =

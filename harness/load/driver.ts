@@ -2,7 +2,7 @@
  * The interface every load driver implements: run one step of load against a URL and return
  * what the client saw. Drivers never print and never decide pass/fail; the runner does.
  */
-import type { Arrivals, HttpMethod } from '../config/scenario.ts';
+import type { Arrivals, HttpMethod, RetryConfig } from '../config/scenario.ts';
 import type { GeneratorHealth, LatencySummary } from '../report/schema.ts';
 
 export interface StepRequest {
@@ -21,6 +21,13 @@ export interface StepRequest {
   arrivals?: Arrivals;
   /** Open model: arrivals at once in each burst (`load.burst`); 1 by default. */
   burst?: number;
+  /**
+   * Open model: the arrival rate changes at these times (ms from the start, the first at 0), in
+   * place of `offered` (a timeline's spike); absent: `offered` throughout.
+   */
+  rateChanges?: { atMs: number; rateRps: number }[];
+  /** Open model: whether and how a client tries a failed request again (`load.retry`); absent: never. */
+  retry?: RetryConfig;
   /** Open model: seed of the Poisson arrival times of this step. */
   seed?: number;
   /** Open model: the most connections the generator may open (`caps.maxConnections`). */

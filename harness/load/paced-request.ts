@@ -17,8 +17,16 @@ export interface PacedOwner {
   readonly tally: ArrivalTally;
   /** ms since the start of the step (the plan's origin). */
   now(): number;
-  /** The request settled (answered or failed): the owner may end its tail, or send what is due. */
-  settled(): void;
+  /**
+   * The request settled (answered, `failed` with a 5xx, or failed outright): the owner may retry
+   * it, end its tail, or send what is due.
+   */
+  settled(request: PacedRequest, failed: boolean): void;
+}
+
+/** The error a client's own give-up timer aborts its request with (`load.retry.timeoutMs`). */
+function clientGaveUp(): NodeJS.ErrnoException {
+  return Object.assign(new Error('the client stopped waiting for an answer (load.retry.timeoutMs)'), { code: 'ETIMEDOUT' });
 }
 
 /** The handler of one planned arrival. */
@@ -27,19 +35,40 @@ export class PacedRequest implements Dispatcher.DispatchHandler, ArrivalRef {
   #writtenMs = -1;
   #status = 0;
   #generated = false;
+  #controller: Dispatcher.DispatchController | null = null;
+  #giveUp: NodeJS.Timeout | undefined = undefined;
+  #gaveUp = false;
 
+  /** `attempt`: 1 for a planned arrival, 2 and on for a client's retries of it. */
   constructor(
     private readonly owner: PacedOwner,
     readonly plannedMs: number,
     readonly judged: boolean,
+    readonly attempt = 1,
   ) {}
+
+  /**
+   * The client gives up after `ms` (from the dispatch, as a user waits from the click): the request
+   * is aborted then, or at once when undici starts it later (it may wait for a free connection).
+   */
+  giveUpAfter(ms: number): void {
+    this.#giveUp = setTimeout(() => {
+      this.#gaveUp = true;
+      this.#controller?.abort(clientGaveUp());
+    }, ms);
+  }
 
   /**
    * undici calls this synchronously just before it writes the request on a connection
    * (client-h1.js `writeH1`): the actual send. A request waiting for a free connection is not
    * written yet, so that wait counts in its send lag.
    */
-  onRequestStart(): void {
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#gaveUp) {
+      controller.abort(clientGaveUp());
+      return;
+    }
     const now = this.owner.now();
     const first = this.#writtenMs < 0;
     this.#writtenMs = now;
@@ -59,13 +88,15 @@ export class PacedRequest implements Dispatcher.DispatchHandler, ArrivalRef {
   }
 
   onResponseEnd(): void {
+    clearTimeout(this.#giveUp);
     this.owner.tally.onAnswer(this, this.#writtenMs, this.owner.now(), this.#status, this.#generated);
-    this.owner.settled();
+    this.owner.settled(this, this.#status >= 500);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    clearTimeout(this.#giveUp);
     this.owner.tally.onError(this, errorCode(error), this.#writtenMs >= 0);
-    this.owner.settled();
+    this.owner.settled(this, true);
   }
 }
 

@@ -15,6 +15,9 @@ import { ArrivalTally, type ArrivalSinks } from './arrival-tally.ts';
 import { startGeneratorMonitor, type GeneratorMonitor } from './generator-monitor.ts';
 import { PacedRequest, type PacedOwner } from './paced-request.ts';
 import { nextWake, SpinBudget } from './send-timing.ts';
+import type { RetryConfig } from '../config/scenario.ts';
+import type { Random } from '../../fixtures/common/random.ts';
+import { backoffMs, RetryBudget } from './retry-policy.ts';
 
 /** What one step sends, and when (ms from the step's start). */
 export interface PacedStepPlan {
@@ -27,6 +30,11 @@ export interface PacedStepPlan {
   tailLimitMs: number;
   /** undici's dispatch options for every request (the same object each time: undici only reads it). */
   request: Dispatcher.DispatchOptions;
+  /**
+   * Clients that give up after `giveUpMs` and may try again (`load.retry`, retry-policy.ts);
+   * absent: each request waits for its answer and is never repeated.
+   */
+  retry?: { policy: RetryConfig; giveUpMs: number; random: Random };
 }
 
 /** How the step ended, in ms from its start. */
@@ -63,10 +71,14 @@ export class PacedStep implements PacedOwner {
   #windowClosedMs: number | null = null;
   #cutOff = false;
   #finish: (() => void) | null = null;
+  readonly #retryBudget: RetryBudget;
+  /** Retries waiting for their backoff; each counts as outstanding, so the tail waits for it. */
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(dispatcher: Dispatcher, plan: PacedStepPlan, sinks: ArrivalSinks) {
     this.#dispatcher = dispatcher;
     this.#plan = plan;
+    this.#retryBudget = new RetryBudget(plan.retry?.policy.budget ?? 0);
     this.tally = new ArrivalTally(sinks, plan.windowStartMs);
     this.#budget = new SpinBudget(0);
   }
@@ -88,7 +100,8 @@ export class PacedStep implements PacedOwner {
     return { windowClosedMs, endedMs: this.now(), cutOff: this.#cutOff, generator: this.#generator ?? startGeneratorMonitor().stop() };
   }
 
-  settled(): void {
+  settled(request: PacedRequest, failed: boolean): void {
+    if (failed) this.#retry(request);
     this.#outstanding--;
     if (this.#windowClosedMs !== null) {
       if (this.#outstanding === 0) this.#end();
@@ -143,20 +156,43 @@ export class PacedStep implements PacedOwner {
 
   /** Dispatches every arrival whose planned time has come, re-reading the clock as it goes. */
   #sendDue(): void {
-    const { times, windowStartMs, windowEndMs, request } = this.#plan;
+    const { times, windowStartMs, windowEndMs } = this.#plan;
     while (this.#next < times.length) {
       const planned = times[this.#next] ?? Infinity;
       const now = this.now();
       if (planned > now) return;
       this.#next++;
-      const handler = new PacedRequest(this, planned, planned >= windowStartMs && planned < windowEndMs);
-      // Counted before dispatch: undici may fail the request synchronously (onResponseError).
-      this.#outstanding++;
-      this.tally.onDispatch(handler, now);
-      // `false` only means undici's queue is not empty: the request is queued all the same, and
-      // its wait for a connection shows in its send lag.
-      this.#dispatcher.dispatch(request, handler);
+      this.#retryBudget.firstAttempt();
+      this.#dispatch(new PacedRequest(this, planned, planned >= windowStartMs && planned < windowEndMs), now);
     }
+  }
+
+  #dispatch(handler: PacedRequest, now: number): void {
+    // Counted before dispatch: undici may fail the request synchronously (onResponseError).
+    this.#outstanding++;
+    this.tally.onDispatch(handler, now);
+    if (this.#plan.retry !== undefined) handler.giveUpAfter(this.#plan.retry.giveUpMs);
+    // `false` only means undici's queue is not empty: the request is queued all the same, and
+    // its wait for a connection shows in its send lag.
+    this.#dispatcher.dispatch(this.#plan.request, handler);
+  }
+
+  /**
+   * A failed request's client tries again after its backoff, while the window is open, while it
+   * has attempts left and the budget allows. The retry is a request of its own (sent, answered,
+   * counted like any other), planned at the moment it goes.
+   */
+  #retry(request: PacedRequest): void {
+    const retry = this.#plan.retry;
+    if (retry === undefined || this.#windowClosedMs !== null || request.attempt >= retry.policy.attempts || !this.#retryBudget.tryRetry()) return;
+    this.#outstanding++;
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      this.#outstanding--;
+      const now = this.now();
+      this.#dispatch(new PacedRequest(this, now, request.judged, request.attempt + 1), now);
+    }, backoffMs(retry.policy, request.attempt, retry.random));
+    this.#retryTimers.add(timer);
   }
 
   #closeWindow(): void {
@@ -165,6 +201,10 @@ export class PacedStep implements PacedOwner {
     clearTimeout(this.#timer);
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#windowClosedMs = this.now();
+    // Clients stop with the window: a retry still waiting for its backoff is not sent.
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#outstanding -= this.#retryTimers.size;
+    this.#retryTimers.clear();
     this.tally.closeWindow();
     this.#generator = (this.#monitor ?? startGeneratorMonitor()).stop();
     if (this.#outstanding === 0) return this.#end();

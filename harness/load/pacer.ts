@@ -28,9 +28,10 @@ import { Pool } from 'undici';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { LatencySummary } from '../report/schema.ts';
 import { LatencyRecorder } from '../stats/histogram.ts';
-import { firstAtOrAfter, planArrivals } from './arrivals.ts';
+import { firstAtOrAfter, planArrivals, planProfile } from './arrivals.ts';
 import type { Driver, StepObservation, StepRequest } from './driver.ts';
-import { PacedStep } from './paced-step.ts';
+import { PacedStep, type PacedStepPlan } from './paced-step.ts';
+import { seededRandom } from '../../fixtures/common/random.ts';
 import { requestUrl } from './request-url.ts';
 
 /** Slack over the client timeout before the tail gives up on the requests in flight. */
@@ -115,10 +116,19 @@ export function createOpenDriver(): OpenDriver {
   };
 }
 
+/** The clients' give-up timer and retries (`load.retry`), when they have either. */
+function retryPlan(request: StepRequest): Pick<PacedStepPlan, 'retry'> | null {
+  const policy = request.retry;
+  if (policy === undefined || (policy.attempts <= 1 && policy.timeoutMs === 0)) return null;
+  // Their own stream of the seed: the backoffs never share draws with the arrival times.
+  return { retry: { policy, giveUpMs: policy.timeoutMs === 0 ? request.clientTimeoutMs : policy.timeoutMs, random: seededRandom(request.seed ?? DEFAULTS.seed, 'client.retry') } };
+}
+
 async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest): Promise<{ result: PacedObservation; cutOff: boolean }> {
   const warmupMs = request.warmupMs ?? 0;
   const windowEndMs = warmupMs + request.durationMs;
-  const times = planArrivals({ rateRps: request.offered, durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed, burst: request.burst ?? 1 });
+  const shape = { durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed, burst: request.burst ?? 1 };
+  const times = request.rateChanges === undefined ? planArrivals({ ...shape, rateRps: request.offered }) : planProfile(request.rateChanges, shape);
   const sinks = {
     ok: new LatencyRecorder(),
     failed: new LatencyRecorder(),
@@ -140,6 +150,7 @@ async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest)
         // A Buffer once, rather than a string undici would convert for every request.
         ...(request.body === undefined ? {} : { body: Buffer.from(request.body) }),
       },
+      ...(retryPlan(request) ?? {}),
     },
     request.outcomes === undefined ? sinks : { ...sinks, outcomes: request.outcomes },
   );

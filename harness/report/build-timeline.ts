@@ -5,7 +5,8 @@
 import type { Scenario } from '../config/scenario.ts';
 import { addCounts } from '../stats/counts.ts';
 import { causeTotals } from './explain.ts';
-import { explainTimeline } from './explain-timeline.ts';
+import { explainTimeline, type TimelineClients } from './explain-timeline.ts';
+import { rateProfile } from '../config/rate-profile.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { SCHEMA_VERSION, type Report, type TimelineResult } from './schema.ts';
 
@@ -19,6 +20,15 @@ export interface TimelineReportInput {
   interrupted: boolean;
 }
 
+/** How the scenario's clients behave, as the explanation needs it. */
+function clientsOf(scenario: Scenario): TimelineClients {
+  const { retry } = scenario.load;
+  const rates = rateProfile(scenario.timeline);
+  const abandoned = scenario.upstream.abandoned;
+  return retry.timeoutMs > 0 ? { giveUpMs: retry.timeoutMs, attempts: retry.attempts, rates, abandoned } : { attempts: retry.attempts, rates, abandoned };
+}
+
+/** The report of a timeline run, from what it measured (null: it ended before the timeline was measured). */
 export function buildTimelineReport(input: TimelineReportInput): Report {
   const { scenario, timeline } = input;
   const unit = scenario.model === 'closed' ? 'connections' : 'rps';
@@ -42,7 +52,7 @@ export function buildTimelineReport(input: TimelineReportInput): Report {
     capacity: null,
     theory: null,
     causes,
-    explanation: timeline === null ? ['The run ended before the timeline was measured.'] : explainTimeline(timeline, unit, causes),
+    explanation: timeline === null ? ['The run ended before the timeline was measured.'] : explainTimeline(timeline, unit, causes, clientsOf(scenario)),
     trials: [],
     expectations: evaluateExpectations(scenario.expect, {
       onset: null,

@@ -3,7 +3,7 @@
  * failing one makes `run` exit 3; the CLI decides that, this only judges.
  */
 import type { Expectation } from '../config/scenario.ts';
-import { formatCount, formatLoad, formatMs, formatPercent, formatSeconds, type LoadUnit } from '../format.ts';
+import { formatCount, formatLoad, formatMs, formatPercent, formatRate, formatSeconds, type LoadUnit } from '../format.ts';
 import { totalCount } from '../stats/counts.ts';
 import { dominantCause, onsetsAgree } from './explain.ts';
 import type { ExpectationResult, StepResult, TimelineResult } from './schema.ts';
@@ -95,16 +95,17 @@ export function evaluateExpectations(expect: readonly Expectation[], input: Expe
         actual: first === null ? `no ${cause} in any valid step` : `first at ${load(first)}; ${where}`,
       };
     }
-    if ('recoveryWithinMs' in expectation || 'failureWindows' in expectation || 'noFailuresBeforeMs' in expectation) {
+    if ('recoveryWithinMs' in expectation || 'failureWindows' in expectation || 'noFailuresBeforeMs' in expectation || 'goodputAfter' in expectation) {
       return judgeTimeline(expectation, input.timeline);
     }
     return assertNever(expectation);
   });
 }
 
-type TimelineExpectation = Extract<Expectation, { recoveryWithinMs: number } | { failureWindows: unknown } | { noFailuresBeforeMs: number }>;
+type TimelineExpectation = Extract<Expectation, { recoveryWithinMs: number } | { failureWindows: unknown } | { noFailuresBeforeMs: number } | { goodputAfter: unknown }>;
 
 function judgeTimeline(expectation: TimelineExpectation, timeline: ExpectationInput['timeline']): ExpectationResult {
+  if ('goodputAfter' in expectation) return judgeGoodputAfter(expectation.goodputAfter, timeline);
   if ('recoveryWithinMs' in expectation) {
     const limit = expectation.recoveryWithinMs;
     const description = `failures stop within ${formatMs(limit)} of each recovery`;
@@ -136,6 +137,22 @@ function judgeTimeline(expectation: TimelineExpectation, timeline: ExpectationIn
   if (judged.length === 0) return { description, passed: false, actual: `no bucket began before ${formatSeconds(before)}` };
   if (first !== undefined) return { description, passed: false, actual: `the first at ${formatSeconds(first.firstFailureAt ?? first.t)}` };
   return { description, passed: true, actual: `none in ${formatCount(judged.length)} bucket${judged.length === 1 ? '' : 's'}` };
+}
+
+/**
+ * `{ goodputAfter: { fromMs, minRps?, maxRps? } }`: the 2xx answers of the buckets that begin at
+ * or after `fromMs`, per second of those buckets, lie within the bounds (at least one bucket).
+ */
+function judgeGoodputAfter(bounds: { fromMs: number; minRps?: number | undefined; maxRps?: number | undefined }, timeline: ExpectationInput['timeline']): ExpectationResult {
+  const { fromMs, minRps, maxRps } = bounds;
+  const range = [minRps === undefined ? null : `at least ${formatRate(minRps)}`, maxRps === undefined ? null : `at most ${formatRate(maxRps)}`].filter((part) => part !== null).join(' and ');
+  const description = `goodput from ${formatSeconds(fromMs)} on ${range} req/s`;
+  if (timeline === undefined) return { description, passed: false, actual: 'not a timeline run' };
+  const judged = timeline.buckets.filter((b) => b.t >= fromMs);
+  if (judged.length === 0) return { description, passed: false, actual: `no bucket began at or after ${formatSeconds(fromMs)}` };
+  const rps = (judged.reduce((sum, b) => sum + b.ok, 0) * 1000) / (judged.length * timeline.bucketMs);
+  const passed = (minRps === undefined || rps >= minRps) && (maxRps === undefined || rps <= maxRps);
+  return { description, passed, actual: `${formatRate(rps)} req/s of 2xx over ${formatCount(judged.length)} bucket${judged.length === 1 ? '' : 's'}` };
 }
 
 function assertNever(value: never): never {

@@ -77,6 +77,7 @@ const expectation = z.union([
   z.object({ recoveryWithinMs: z.number() }),
   z.object({ failureWindows: z.object({ min: z.number(), max: z.number().optional() }) }),
   z.object({ noFailuresBeforeMs: z.number() }),
+  z.object({ goodputAfter: z.object({ fromMs: z.number(), minRps: z.number().optional(), maxRps: z.number().optional() }) }),
 ]);
 
 const timeline = z.object({
@@ -110,6 +111,7 @@ const timelineEvent = z.union([
   z.object({ atMs: z.number(), action: z.literal('stop-upstream') }),
   z.object({ atMs: z.number(), action: z.literal('start-upstream') }),
   z.object({ atMs: z.number(), action: z.literal('set-dns'), address: z.string().nullable() }),
+  z.object({ atMs: z.number(), action: z.literal('set-load'), offered: z.number() }),
 ]);
 
 /** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */
@@ -134,6 +136,7 @@ const scenarioParameters = z.object({
     crashAboveInFlight: z.number().default(0),
     restartDelayMs: z.number().default(1000),
     finDelayMs: z.number().default(0),
+    abandoned: z.enum(['cancel', 'serve']).default('cancel'),
   }),
   gateway: z.object({
     kind: z.literal('node'),
@@ -155,6 +158,10 @@ const scenarioParameters = z.object({
     body: z.string().exactOptional(),
     stepMs: z.number(),
     clientTimeoutMs: z.number(),
+    // Added with retry-storm: absent in earlier reports, whose clients never retried.
+    retry: z
+      .object({ attempts: z.number(), timeoutMs: z.number(), backoff: z.enum(['none', 'exponential']), baseMs: z.number(), maxMs: z.number(), budget: z.number() })
+      .default({ attempts: 1, timeoutMs: 0, backoff: 'none', baseMs: 100, maxMs: 2000, budget: 0 }),
   }),
   search: z.object({ start: z.number(), precision: z.number(), maxSteps: z.number() }),
   ramp: z.object({ from: z.number(), to: z.number(), step: z.number(), stopAfterFailures: z.number() }),

@@ -18,6 +18,8 @@ import { generatorVerdict } from '../stats/criterion.ts';
 import { summarizeTimeline } from '../stats/timeline.ts';
 import { TimelineRecorder } from '../stats/timeline-recorder.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { formatRate } from '../format.ts';
+import { rateProfile } from '../config/rate-profile.ts';
 import { OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { childProcessLauncher, type LaunchedFixtures } from './launch.ts';
@@ -31,9 +33,15 @@ export function causePollMs(bucketMs: number): number {
   return Math.min(200, Math.max(20, Math.round(bucketMs / 5)));
 }
 
-/** Whether an event begins a failure, should end one, or neither (schema.ts `TimelineEventRecord.effect`). */
-export function plannedEffect(event: TimelineEvent, upstreamAddress: string): TimelineEventRecord['effect'] {
+/**
+ * Whether an event begins a failure, should end one, or neither (schema.ts
+ * `TimelineEventRecord.effect`). A rate change is a fault when it raises the rate (`rateBefore`)
+ * and a recovery when it lowers it: the drop after a spike is where the load should recover.
+ */
+export function plannedEffect(event: TimelineEvent, upstreamAddress: string, rateBefore = 0): TimelineEventRecord['effect'] {
   switch (event.action) {
+    case 'set-load':
+      return event.offered > rateBefore ? 'fault' : event.offered < rateBefore ? 'recovery' : null;
     case 'stop-upstream':
       return 'fault';
     case 'start-upstream':
@@ -57,6 +65,8 @@ export function describePlanned(event: TimelineEvent, upstreamAddress: string): 
       return 'for maintenance, the upstream takes no new connection and finishes what it holds';
     case 'start-upstream':
       return 'the upstream starts again on its port';
+    case 'set-load':
+      return `the arrival rate changes to ${formatRate(event.offered)} req/s`;
     case 'set-dns':
       if (event.address === null) return 'the record is removed (NXDOMAIN)';
       return event.address === upstreamAddress ? `the record points back at the upstream (${event.address})` : `the record moves to ${event.address}, where nothing listens`;
@@ -103,22 +113,26 @@ export async function runTimeline(options: RunOptions): Promise<Report> {
   return final;
 }
 
+/** How long the open model loads the fixtures at the steady rate before a timeline starts, unmeasured. */
+export const TIMELINE_WARMUP_MS = 1000;
+
 /**
- * Open model: one burst (`load.burst` requests, 1 by default) before the timeline starts, not
- * measured, so the generator's connections to the gateway exist and its code is warm when the
- * clock starts. Without it the first requests of the timeline waited 25–95 ms for their
- * connections (measured, keepalive-race's first burst of 8), which the generator's own health
- * check then called a generator that fell behind. The closed model opens its connections per
- * run of autocannon, so there is nothing to keep warm.
+ * Open model: {@link TIMELINE_WARMUP_MS} of the steady load before the timeline starts, not
+ * measured and without retries, so the generator's connections to the gateway and the gateway's
+ * to the upstream exist and every process's code is warm when the clock starts (at least one
+ * burst of `load.burst`). Without it the first requests of a timeline waited 25–95 ms for their
+ * connections (keepalive-race's first burst of 8), which the generator's health check called a
+ * generator that fell behind, and retry-storm's clients, which give up after 300 ms, timed out
+ * on the cold start and set off their storm before the spike. The closed model opens its
+ * connections per run of autocannon, so there is nothing to keep warm.
  */
 async function primeOpenDriver(scenario: Scenario, fixtures: LaunchedFixtures, driver: ReturnType<typeof createDriver>, signal: AbortSignal | undefined): Promise<void> {
   if (scenario.model !== 'open') return;
   const burst = scenario.load.burst;
   await driver.runStep({
     url: fixtures.gatewayUrl,
-    // One planned time (a 1 ms span at one burst per second) carrying `burst` arrivals.
-    offered: burst,
-    durationMs: 1,
+    offered: scenario.timeline.offered,
+    durationMs: TIMELINE_WARMUP_MS,
     warmupMs: 0,
     arrivals: 'uniform',
     burst,
@@ -158,12 +172,17 @@ async function measureTimeline(
   fixtures.onEvent((event) => record({ t: Math.round(now()), what: event.what, detail: event.detail, planned: false, effect: fixtureEffect(event) }));
 
   // The scenario's events at their times; a control that fails ends the run once the load stops.
+  // A rate change is in the driver's plan already (rateProfile); only its time is marked here.
   const controlErrors: Error[] = [];
+  const profile = rateProfile(timeline);
+  const rateBefore = (atMs: number): number => profile.filter((change) => change.atMs < atMs).at(-1)?.rateRps ?? timeline.offered;
   const timers = [...timeline.events]
     .sort((a, b) => a.atMs - b.atMs)
     .map((event) =>
       setTimeout(() => {
-        record({ t: Math.round(now()), what: event.action, detail: describePlanned(event, upstreamAddress), planned: true, effect: plannedEffect(event, upstreamAddress) });
+        const effect = plannedEffect(event, upstreamAddress, rateBefore(event.atMs));
+        record({ t: Math.round(now()), what: event.action, detail: describePlanned(event, upstreamAddress), planned: true, effect });
+        if (event.action === 'set-load') return;
         const command: FixtureControl = event.action === 'set-dns' ? { action: 'set-dns', address: event.address } : { action: event.action };
         control(command).catch((error: unknown) => controlErrors.push(error instanceof Error ? error : new Error(String(error))));
       }, event.atMs),
@@ -196,7 +215,9 @@ async function measureTimeline(
       clientTimeoutMs: scenario.load.clientTimeoutMs,
       outcomes: recorder,
       ...(signal === undefined ? {} : { signal }),
-      ...(scenario.model === 'open' ? { warmupMs: 0, arrivals: scenario.load.arrivals, burst: scenario.load.burst, seed: scenario.seed * 1000, maxConnections: scenario.caps.maxConnections } : {}),
+      ...(scenario.model === 'open'
+        ? { warmupMs: 0, arrivals: scenario.load.arrivals, burst: scenario.load.burst, seed: scenario.seed * 1000, maxConnections: scenario.caps.maxConnections, rateChanges: profile, retry: scenario.load.retry }
+        : {}),
     });
   } finally {
     for (const timer of timers) clearTimeout(timer);

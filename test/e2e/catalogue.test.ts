@@ -155,6 +155,22 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.equal(fixed.totals.failures, 0);
     assert.equal(fixed.totals.sent, timeline.totals.sent);
   });
+
+  it('retry-storm: after the spike, goodput stays under half of the capacity (100 req/s) though the load dropped back; with backoff and a budget it is back above 90 % of the load', () => {
+    /** 2xx per second over the buckets from 7 s to the end (the load dropped at 5 s). */
+    const goodputAfter = (name: string): number => {
+      const timeline = timelineOf(name);
+      const after = timeline.buckets.filter((bucket) => bucket.t >= 7000);
+      return (after.reduce((sum, bucket) => sum + bucket.ok, 0) * 1000) / (after.length * timeline.bucketMs);
+    };
+    const storm = goodputAfter('retry-storm');
+    const calm = goodputAfter('retry-storm-backoff');
+    assert.ok(storm < 50, `retry-storm: ${storm} 2xx/s after the drop`);
+    assert.ok(calm > 0.9 * 62.5, `retry-storm-backoff: ${calm} 2xx/s after the drop`);
+    assert.equal(timelineOf('retry-storm').recoveries.at(-1)?.recoveredAfterMs, null, 'the storm never recovers');
+    assert.match(report('retry-storm').explanation.join(' '), /a metastable failure/);
+    assert.ok(timelineOf('retry-storm').totals.sent > 1.5 * timelineOf('retry-storm-backoff').totals.sent, 'the storm multiplies the requests');
+  });
 });
 
 describe('overload run --all refuses what only fits one scenario, before any load', () => {

@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { DEFAULTS, OPEN_SEARCH_START_RPS } from '../../harness/config/defaults.ts';
 import type { Scenario } from '../../harness/config/scenario.ts';
-import { SCENARIO_FIELDS, validateScenario } from '../../harness/config/schema.ts';
-import { formatProblem, type Problem } from '../../harness/errors.ts';
-
-/** The problems of an input that must be invalid. */
-function problemsOf(input: unknown): Problem[] {
-  const result = validateScenario(input);
-  if (result.ok) assert.fail(`expected problems, got a valid scenario from ${JSON.stringify(input)}`);
-  return result.problems;
-}
-
-/** The scenario of an input that must be valid. */
-function scenarioOf(input: unknown): Scenario {
-  const result = validateScenario(input);
-  if (!result.ok) assert.fail(`expected a valid scenario, got:\n${result.problems.map(formatProblem).join('\n')}`);
-  return result.scenario;
-}
+import { SCENARIO_FIELDS } from '../../harness/config/schema.ts';
+import { formatProblem } from '../../harness/errors.ts';
+import { problemsOf, scenarioOf } from '../helpers/validation.ts';
 
 /** `{ a: { b: value } }` from `'a.b'`, on top of a minimal valid scenario. */
 function withField(path: string, value: unknown): Record<string, unknown> {
@@ -284,6 +271,6 @@ describe('validateScenario', () => {
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
     assert.equal(kinds['upstream.finDelayMs'], 'integer');
     assert.equal(kinds['load.burst'], 'integer');
-    assert.equal(SCENARIO_FIELDS.size, 53);
+    assert.equal(SCENARIO_FIELDS.size, 60);
   });
 });

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { loadScenario } from '../../harness/config/load-scenario.ts';
-import type { Scenario } from '../../harness/config/scenario.ts';
-import { validateScenario } from '../../harness/config/schema.ts';
 import { isLoopbackV4, TIMELINE_EVENT_MUST } from '../../harness/config/timeline-events.ts';
-import { formatProblem, type Problem } from '../../harness/errors.ts';
+import type { Problem } from '../../harness/errors.ts';
+import { problemsOf, scenarioOf } from '../helpers/validation.ts';
 
-function problemsOf(input: unknown): Problem[] {
-  const result = validateScenario(input);
-  if (result.ok) assert.fail(`expected problems, got a valid scenario from ${JSON.stringify(input)}`);
-  return result.problems;
-}
-
-function scenarioOf(input: unknown): Scenario {
-  const result = validateScenario(input);
-  if (!result.ok) assert.fail(`expected a valid scenario, got:\n${result.problems.map(formatProblem).join('\n')}`);
-  return result.scenario;
-}
 
 /** An open-model timeline of 9 s at 200 req/s, with `changes` on top (sections replaced whole). */
 function timelineScenario(changes: Record<string, unknown> = {}, timeline: Record<string, unknown> = {}): Record<string, unknown> {
