@@ -12,6 +12,7 @@ import { compareCommand } from './commands/compare.ts';
 import { listCommand } from './commands/list.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
+import { explainCommand } from './commands/explain.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { processIO, writeLine, type CliIO } from './io.ts';
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'name a command: list, plan, run, serve, compare or report')
+    .demandCommand(1, 'name a command: list, plan, run, serve, compare, report or explain')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 an expectation failed or compare found a regression, 130/143 interrupted (partial report written).')
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   parser = serveCommand(parser, io, finish);
   parser = compareCommand(parser, io, finish);
   parser = reportCommand(parser, io, finish);
+  parser = explainCommand(parser, io, finish);
 
   try {
     await parser.parseAsync(argv, {}, (error, _parsed, output) => {

@@ -103,7 +103,7 @@ describe('the overload command line', function () {
   });
 
   it('prints help for every command', async () => {
-    for (const command of ['list', 'plan', 'run', 'serve', 'compare', 'report']) {
+    for (const command of ['list', 'plan', 'run', 'serve', 'compare', 'report', 'explain']) {
       const { code, stdout } = await runMain([command, '--help']);
       assert.equal(code, 0, command);
       assert.match(stdout, new RegExp(`overload ${command}`));
