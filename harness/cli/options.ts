@@ -15,6 +15,7 @@ export interface ScenarioArgs {
   quick: boolean;
   seed: number | undefined;
   model: 'closed' | 'open' | undefined;
+  gateway?: 'node' | 'nginx' | undefined;
 }
 
 /** Adds `<scenario>` (optional where the command has another way to name scenarios, as `run --all`), `--set`, `--quick`, `--seed` and `--model`. */
@@ -40,13 +41,17 @@ export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOption
     .option('model', {
       choices: ['closed', 'open'] as const,
       describe: 'closed: offered load is connections; open: an arrival rate in req/s',
+    })
+    .option('gateway', {
+      choices: ['node', 'nginx'] as const,
+      describe: 'the gateway in front of the upstream: the Node fixture, or a real nginx (apt-get install nginx-light)',
     });
 }
 
 /** Loads and validates the scenario the arguments name, `--model` folded into the `--set` list. */
 export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario): Promise<Scenario> {
   if (scenario === undefined) throw new OverloadError('USAGE', 'name a scenario', { hint: 'see `overload list`' });
-  const sets = args.model === undefined ? args.set : [...args.set, `model=${args.model}`];
+  const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...(args.gateway === undefined ? [] : [`gateway.kind=${args.gateway}`])];
   return loadScenario(scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
 }
 

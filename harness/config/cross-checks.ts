@@ -95,6 +95,12 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
       else if (cap !== undefined && event.offered > cap) add(`timeline.events[${index}].offered`, event.offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
     });
   }
+  if (read('gateway.kind') === 'nginx') {
+    const profile = read('gateway.profile');
+    if (typeof profile === 'string' && profile !== 'nginx') add('gateway.profile', profile, 'must be "nginx" when gateway.kind is nginx (the real nginx decides its statuses)', 'remove gateway.profile, or use --gateway node');
+    const name = read('gateway.upstreamName');
+    if (typeof name === 'string' && name !== '') add('gateway.upstreamName', name, 'works with the node gateway only (its DNS zone is in the fixture)', 'use --gateway node for DNS scenarios');
+  }
   const burst = num('load.burst');
   if (model === 'closed' && burst !== undefined && burst > 1) {
     add('load.burst', burst, 'applies to the open model only (closed-loop connections send one request at a time)', "set model: 'open', or remove load.burst");

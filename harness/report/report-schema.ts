@@ -139,7 +139,7 @@ const scenarioParameters = z.object({
     abandoned: z.enum(['cancel', 'serve']).default('cancel'),
   }),
   gateway: z.object({
-    kind: z.literal('node'),
+    kind: z.enum(['node', 'nginx']),
     profile: z.enum(['nginx', 'haproxy', 'envoy', 'alb']),
     poolConnections: z.number(),
     queueLimit: z.number(),

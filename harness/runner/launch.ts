@@ -5,6 +5,7 @@
 import type { Scenario } from '../config/scenario.ts';
 import type { FixtureControl, FixtureEvent } from '../../fixtures/common/protocol.ts';
 import { forkGateway, forkUpstream } from './fixtures.ts';
+import { startNginx } from '../gateways/nginx.ts';
 import type { StepFixtures } from './measure-step.ts';
 
 export interface LaunchedFixtures extends StepFixtures {
@@ -24,6 +25,7 @@ export interface FixtureLauncher {
 /** The real launcher: each fixture in its own child process on 127.0.0.1, port 0. */
 export const childProcessLauncher: FixtureLauncher = {
   async start(scenario, { seed, errorLogPath }) {
+    if (scenario.gateway.kind === 'nginx') return startBehindNginx(scenario, seed, errorLogPath);
     const upstream = await forkUpstream({ ...scenario.upstream, seed });
     let gateway;
     try {
@@ -56,3 +58,29 @@ export const childProcessLauncher: FixtureLauncher = {
     };
   },
 };
+
+/** The upstream fixture behind a real nginx (issue 6): nginx's causes come from its error log. */
+async function startBehindNginx(scenario: Scenario, seed: number, errorLogPath: string | undefined): Promise<LaunchedFixtures> {
+  const upstream = await forkUpstream({ ...scenario.upstream, seed });
+  let nginx;
+  try {
+    nginx = await startNginx(scenario.gateway, upstream.url, errorLogPath);
+  } catch (error) {
+    await upstream.stop();
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    gatewayUrl: nginx.process.url,
+    upstreamUrl: upstream.url,
+    gateway: nginx.stats,
+    upstream,
+    unmarked: true,
+    control: (command) => (command.action === 'set-dns' ? Promise.reject(new Error('nginx takes no DNS control here: use --gateway node')) : upstream.control(command)),
+    onEvent: (listener) => upstream.onEvent(listener),
+    stop() {
+      stopped ??= nginx.process.stop().then(() => upstream.stop());
+      return stopped;
+    },
+  };
+}

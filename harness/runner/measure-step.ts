@@ -30,6 +30,11 @@ export interface StepFixtures {
   upstream: StatsSource<UpstreamStats> | null;
   /** The Host header to send, where it differs from the URL's (a pinned external target). */
   hostHeader?: string;
+  /**
+   * The gateway marks none of its failures (a real nginx sends no `x-overload-cause`): the
+   * criterion counts every response with one of its statuses, as for an external target.
+   */
+  unmarked?: boolean;
 }
 
 export interface MeasureContext {
@@ -159,7 +164,7 @@ interface FixtureDeltas {
 /** Judges a step; `deltas` is null for an external target, which has no counters to read. */
 function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas | null): StepResult {
   const { scenario } = context;
-  const verdict = judgeStep(observation, scenario.criterion, { countUnmarked: deltas === null });
+  const verdict = judgeStep(observation, scenario.criterion, { countUnmarked: deltas === null || context.fixtures.unmarked === true });
   const health = generatorVerdict(observation.generator);
   // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
   const interrupted = context.signal?.aborted === true ? `interrupted after ${observation.durationMs} ms of its ${scenario.load.stepMs} ms window` : null;
