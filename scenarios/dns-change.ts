@@ -16,7 +16,7 @@ export default defineScenario({
   upstream: { workers: 8, serviceMs: 10, queue: 32, connection: 'close' },
   gateway: { upstreamName: 'upstream.overload.test', dnsTtlMs: 2000 },
   timeline: {
-    durationMs: 9000,
+    durationMs: 8000,
     offered: 200,
     events: [
       { atMs: 2500, action: 'set-dns', address: '127.0.0.2' },

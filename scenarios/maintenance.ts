@@ -1,6 +1,6 @@
 /**
  * The upstream is stopped for maintenance under a steady 200 req/s (a quarter of its capacity)
- * and started again three seconds later: while it is down nothing listens on its port, every
+ * and started again two and a half seconds later: while it is down nothing listens on its port, every
  * connection the gateway attempts is refused, and every request in that window gets a 502
  * (upstream_refused). The timeline measures the window, the requests lost and the recovery.
  */
@@ -9,20 +9,20 @@ import { defineScenario } from '../harness/config/scenario.ts';
 export default defineScenario({
   name: 'maintenance',
   description:
-    'the upstream is stopped for 3 s under a steady 200 req/s and started again: 502s (upstream_refused) exactly while it is down, none before, none once it is back. In production: a burst of 502s at a deploy or restart, with "connect() failed (111: Connection refused)" in the gateway log and no load spike; drain the upstream first (health checks, a second instance, a graceful reload)',
+    'the upstream is stopped for 2.5 s under a steady 200 req/s and started again: 502s (upstream_refused) exactly while it is down, none before, none once it is back. In production: a burst of 502s at a deploy or restart, with "connect() failed (111: Connection refused)" in the gateway log and no load spike; drain the upstream first (health checks, a second instance, a graceful reload)',
   model: 'open',
   upstream: { workers: 8, serviceMs: 10, queue: 32 },
   timeline: {
-    durationMs: 9000,
+    durationMs: 7000,
     offered: 200,
     events: [
-      { atMs: 3000, action: 'stop-upstream' },
-      { atMs: 6000, action: 'start-upstream' },
+      { atMs: 2000, action: 'stop-upstream' },
+      { atMs: 4500, action: 'start-upstream' },
     ],
   },
   expect: [
     { dominantCause: 'upstream_refused' },
-    { noFailuresBeforeMs: 3000 },
+    { noFailuresBeforeMs: 2000 },
     { failureWindows: { min: 1, max: 1 } },
     { recoveryWithinMs: 500 },
   ],

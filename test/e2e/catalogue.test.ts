@@ -84,6 +84,7 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.deepEqual(Object.keys(report('overload').causes)[0], 'upstream_reset');
     assert.equal(report('overload-close').onset?.value, 21);
     assert.deepEqual(Object.keys(report('overload-close').causes)[0], 'upstream_closed');
+    assert.match(report('overload-close').explanation.join(' '), /upstream_closed: the upstream closed the connection \(FIN\) before a full response header/);
   });
 
   it('overload-hang and overload-503: no 502 at all, 504s and passed-through 503s instead', () => {
@@ -115,8 +116,8 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.ok(window.start >= stop && window.start - stop <= 250, `window starts ${window.start} ms, stop at ${stop}`);
     assert.ok(window.end >= start - 250 && window.end - start <= 250, `window ends ${window.end} ms, start at ${start}`);
     assert.equal(window.dominantCause, 'upstream_refused');
-    // 200 req/s for the 3 s it was down: about 600 requests lost, each a 502.
-    assert.ok(timeline.totals.failures >= 500 && timeline.totals.failures <= 700, `${timeline.totals.failures} failed`);
+    // 200 req/s for the 2.5 s it was down: about 500 requests lost, each a 502.
+    assert.ok(timeline.totals.failures >= 400 && timeline.totals.failures <= 600, `${timeline.totals.failures} failed`);
   });
 
   it('crash-restart: at least two separate bursts, each a crash (upstream_closed for the requests in flight) then refused connections until the restart', () => {
