@@ -26,10 +26,10 @@ describe('renderPlan for the timeline scenarios', () => {
 
   it('gives maintenance its steady load, the stop and the start in order with their times, and its bounds', () => {
     assert.deepEqual(planLines(scenario('maintenance')), [
-      'plan      timeline: a steady 200 req/s for 9.00 s, measured in 250 ms buckets',
-      '          3.00 s stop-upstream: for maintenance, the upstream takes no new connection and finishes what it holds',
-      '          6.00 s start-upstream: the upstream starts again on its port',
-      'bounds    9.00 s of load, 1,800 requests, then the requests in flight are answered or time out (10,000 ms at most)',
+      'plan      timeline: a steady 200 req/s for 7.00 s, measured in 250 ms buckets',
+      '          2.00 s stop-upstream: for maintenance, the upstream takes no new connection and finishes what it holds',
+      '          4.50 s start-upstream: the upstream starts again on its port',
+      'bounds    7.00 s of load, 1,400 requests, then the requests in flight are answered or time out (10,000 ms at most)',
       "theory    a timeline looks for no onset; theory's capacity C / S = 800 req/s",
       'traffic   only to the fixtures this run starts on 127.0.0.1',
       '',
@@ -50,11 +50,11 @@ describe('renderPlan for the timeline scenarios', () => {
 
   it('gives dns-change the record moving away and back, the name the gateway resolves with its TTL, and its bounds', () => {
     assert.deepEqual(planLines(scenario('dns-change')), [
-      'plan      timeline: a steady 200 req/s for 9.00 s, measured in 250 ms buckets',
+      'plan      timeline: a steady 200 req/s for 8.00 s, measured in 250 ms buckets',
       '          2.50 s set-dns: the record moves to 127.0.0.2, where nothing listens',
       '          4.50 s set-dns: the record points back at the upstream (127.0.0.1)',
       '          the gateway resolves upstream.overload.test, keeping each answer 2,000 ms',
-      'bounds    9.00 s of load, 1,800 requests, then the requests in flight are answered or time out (10,000 ms at most)',
+      'bounds    8.00 s of load, 1,600 requests, then the requests in flight are answered or time out (10,000 ms at most)',
       "theory    a timeline looks for no onset; theory's capacity C / S = 800 req/s",
       'traffic   only to the fixtures this run starts on 127.0.0.1',
       '',
@@ -63,7 +63,7 @@ describe('renderPlan for the timeline scenarios', () => {
 
   it('starts with the scenario, the fixtures, the load and the criterion, like any plan', () => {
     const lines = renderPlan(scenario('maintenance'), 'search').split('\n');
-    assert.ok(lines[0]?.startsWith('scenario maintenance: the upstream is stopped for 3 s'), lines[0]);
+    assert.ok(lines[0]?.startsWith('scenario maintenance: the upstream is stopped for 2.5 s'), lines[0]);
     assert.deepEqual(lines.slice(1, 4), [
       'upstream  C = 8 workers, S = 10 ms fixed, Q = 32, shed = reset',
       'gateway   node (nginx profile), pool 512, queue 1024, timeouts connect 1000 ms / upstream 5000 ms',
@@ -98,7 +98,7 @@ describe('renderPlan for the timeline scenarios', () => {
     closed.model = 'closed';
     closed.timeline.offered = 8;
     const lines = planLines(closed);
-    assert.equal(lines[0], 'plan      timeline: a steady 8 connections for 9.00 s, measured in 250 ms buckets');
-    assert.equal(lines[3], 'bounds    9.00 s of load, then the requests in flight are answered or time out (10,000 ms at most)');
+    assert.equal(lines[0], 'plan      timeline: a steady 8 connections for 7.00 s, measured in 250 ms buckets');
+    assert.equal(lines[3], 'bounds    7.00 s of load, then the requests in flight are answered or time out (10,000 ms at most)');
   });
 });

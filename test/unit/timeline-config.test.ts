@@ -211,10 +211,10 @@ describe('isLoopbackV4', () => {
 });
 
 describe('the named timeline scenarios', () => {
-  it('loads maintenance: a stop at 3 s and a start at 6 s of 9 s, under 200 req/s', async () => {
+  it('loads maintenance: a stop at 2 s and a start at 4.5 s of 7 s, under 200 req/s', async () => {
     const scenario = await loadScenario('maintenance');
-    assert.deepEqual([scenario.model, scenario.timeline.durationMs, scenario.timeline.offered], ['open', 9000, 200]);
-    assert.deepEqual(scenario.timeline.events, [{ atMs: 3000, action: 'stop-upstream' }, { atMs: 6000, action: 'start-upstream' }]);
+    assert.deepEqual([scenario.model, scenario.timeline.durationMs, scenario.timeline.offered], ['open', 7000, 200]);
+    assert.deepEqual(scenario.timeline.events, [{ atMs: 2000, action: 'stop-upstream' }, { atMs: 4500, action: 'start-upstream' }]);
   });
 
   it('loads crash-restart: no planned event, a crash limit and a restart delay', async () => {
