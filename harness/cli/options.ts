@@ -15,7 +15,7 @@ export interface ScenarioArgs {
   quick: boolean;
   seed: number | undefined;
   model: 'closed' | 'open' | undefined;
-  gateway?: 'node' | 'nginx' | undefined;
+  gateway?: 'node' | 'nginx' | 'haproxy' | undefined;
 }
 
 /** Adds `<scenario>` (optional where the command has another way to name scenarios, as `run --all`), `--set`, `--quick`, `--seed` and `--model`. */
@@ -43,15 +43,21 @@ export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOption
       describe: 'closed: offered load is connections; open: an arrival rate in req/s',
     })
     .option('gateway', {
-      choices: ['node', 'nginx'] as const,
-      describe: 'the gateway in front of the upstream: the Node fixture, or a real nginx (apt-get install nginx-light)',
+      choices: ['node', 'nginx', 'haproxy'] as const,
+      describe: 'the gateway in front of the upstream: the Node fixture, or a real nginx or HAProxy (apt-get install nginx-light haproxy)',
     });
+}
+
+/** `--gateway nginx|haproxy` sets the kind and the profile with it (the real gateway's statuses); `node` keeps the scenario's profile. */
+function gatewaySets(gateway: ScenarioArgs['gateway']): string[] {
+  if (gateway === undefined) return [];
+  return gateway === 'node' ? ['gateway.kind=node'] : [`gateway.kind=${gateway}`, `gateway.profile=${gateway}`];
 }
 
 /** Loads and validates the scenario the arguments name, `--model` folded into the `--set` list. */
 export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario): Promise<Scenario> {
   if (scenario === undefined) throw new OverloadError('USAGE', 'name a scenario', { hint: 'see `overload list`' });
-  const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...(args.gateway === undefined ? [] : [`gateway.kind=${args.gateway}`])];
+  const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...gatewaySets(args.gateway)];
   return loadScenario(scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
 }
 

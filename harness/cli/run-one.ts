@@ -94,7 +94,11 @@ export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.Writab
   const written = formats.map((format) => path.join(outDir, fileNameOf(format)));
   if (comparison !== null) written.push(path.join(outDir, 'comparison.md'), path.join(outDir, 'comparison.json'));
   writeLine(summary, `reports: ${written.join('  ')}`);
-  if (run.target === undefined) writeLine(summary, `gateway error log: ${path.join(outDir, 'gateway-error.log')}`);
+  // HAProxy logs every request (its HTTP log) where nginx and the Node gateway log their errors.
+  if (run.target === undefined) {
+    const haproxy = run.scenario.gateway.kind === 'haproxy';
+    writeLine(summary, `gateway ${haproxy ? 'log' : 'error log'}: ${path.join(outDir, haproxy ? 'gateway-access.log' : 'gateway-error.log')}`);
+  }
 
   const held = report.expectations.every((expectation) => expectation.passed) && (comparison === null || comparisonPasses(comparison));
   return { report, comparison, held };

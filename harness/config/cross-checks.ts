@@ -95,9 +95,11 @@ export function crossFieldProblems(input: unknown, known: readonly Problem[]): P
       else if (cap !== undefined && event.offered > cap) add(`timeline.events[${index}].offered`, event.offered, `must not exceed ${capPath} (${cap} ${unit})`, `offer ${cap} or less, ${raise}`);
     });
   }
-  if (read('gateway.kind') === 'nginx') {
+  const kind = read('gateway.kind');
+  if (kind === 'nginx' || kind === 'haproxy') {
+    // The real gateway decides its statuses: the profile (and so the criterion's statuses) must be its own.
     const profile = read('gateway.profile');
-    if (typeof profile === 'string' && profile !== 'nginx') add('gateway.profile', profile, 'must be "nginx" when gateway.kind is nginx (the real nginx decides its statuses)', 'remove gateway.profile, or use --gateway node');
+    if (typeof profile === 'string' && profile !== kind) add('gateway.profile', profile, `must be "${kind}" when gateway.kind is ${kind} (the real ${kind} decides its statuses)`, `set gateway.profile to ${kind} (--gateway ${kind} does), or use --gateway node`);
     const name = read('gateway.upstreamName');
     if (typeof name === 'string' && name !== '') add('gateway.upstreamName', name, 'works with the node gateway only (its DNS zone is in the fixture)', 'use --gateway node for DNS scenarios');
   }

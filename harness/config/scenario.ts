@@ -10,8 +10,8 @@ export type Model = 'closed' | 'open';
 export type ShedMode = 'reset' | 'close' | 'hang' | '503';
 /** How the upstream draws each request's service time around the mean `serviceMs`. */
 export type ServiceDistribution = 'fixed' | 'exponential' | 'lognormal';
-/** Which gateway runs in front of the upstream: the Node fixture, or a real nginx (issue 6). */
-export type GatewayKind = 'node' | 'nginx';
+/** Which gateway runs in front of the upstream: the Node fixture, or a real nginx or HAProxy (issue 6). */
+export type GatewayKind = 'node' | 'nginx' | 'haproxy';
 /** Which real gateway's error → status table the gateway fixture follows. */
 export type GatewayProfile = 'nginx' | 'haproxy' | 'envoy' | 'alb';
 /** Open model: how arrivals are spaced, evenly or as a Poisson process. */

@@ -48,7 +48,7 @@ const upstream = z.strictObject({
   abandoned: choice<AbandonedWork>()(['cancel', 'serve'], D.upstream.abandoned),
 });
 const gateway = z.strictObject({
-  kind: choice<GatewayKind>()(['node', 'nginx'], D.gateway.kind),
+  kind: choice<GatewayKind>()(['node', 'nginx', 'haproxy'], D.gateway.kind),
   profile: choice<GatewayProfile>()(['nginx', 'haproxy', 'envoy', 'alb'], D.gateway.profile),
   poolConnections: int({ min: 1, noun: 'connection' }, D.gateway.poolConnections),
   queueLimit: int({ min: 0 }, D.gateway.queueLimit),

@@ -5,6 +5,7 @@
  * port accepts a connection, and stopped at the end.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,9 +32,12 @@ export interface ProcessGateway {
 }
 
 /** Starts `command args` in `cwd` and resolves once 127.0.0.1:`port` accepts a connection. */
-export async function startProcessGateway(options: { name: string; command: string; args: string[]; cwd: string; port: number }): Promise<ProcessGateway> {
+export async function startProcessGateway(options: { name: string; command: string; args: string[]; cwd: string; port: number; stdoutFile?: string }): Promise<ProcessGateway> {
   const { name, port } = options;
-  const child = spawn(options.command, options.args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // HAProxy logs to stdout: straight into a file, which the harness reads as it grows.
+  const stdout = options.stdoutFile === undefined ? 'pipe' : openSync(options.stdoutFile, 'a');
+  const child = spawn(options.command, options.args, { cwd: options.cwd, detached: true, stdio: ['ignore', stdout, 'pipe'] });
+  if (typeof stdout === 'number') closeSync(stdout);
   let tail = '';
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);

@@ -139,7 +139,7 @@ const scenarioParameters = z.object({
     abandoned: z.enum(['cancel', 'serve']).default('cancel'),
   }),
   gateway: z.object({
-    kind: z.enum(['node', 'nginx']),
+    kind: z.enum(['node', 'nginx', 'haproxy']),
     profile: z.enum(['nginx', 'haproxy', 'envoy', 'alb']),
     poolConnections: z.number(),
     queueLimit: z.number(),

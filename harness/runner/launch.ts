@@ -6,6 +6,7 @@ import type { Scenario } from '../config/scenario.ts';
 import type { FixtureControl, FixtureEvent } from '../../fixtures/common/protocol.ts';
 import { forkGateway, forkUpstream } from './fixtures.ts';
 import { startNginx } from '../gateways/nginx.ts';
+import { startHaproxy } from '../gateways/haproxy.ts';
 import type { StepFixtures } from './measure-step.ts';
 
 export interface LaunchedFixtures extends StepFixtures {
@@ -25,7 +26,7 @@ export interface FixtureLauncher {
 /** The real launcher: each fixture in its own child process on 127.0.0.1, port 0. */
 export const childProcessLauncher: FixtureLauncher = {
   async start(scenario, { seed, errorLogPath }) {
-    if (scenario.gateway.kind === 'nginx') return startBehindNginx(scenario, seed, errorLogPath);
+    if (scenario.gateway.kind !== 'node') return startBehindRealGateway(scenario, seed, errorLogPath);
     const upstream = await forkUpstream({ ...scenario.upstream, seed });
     let gateway;
     try {
@@ -59,27 +60,27 @@ export const childProcessLauncher: FixtureLauncher = {
   },
 };
 
-/** The upstream fixture behind a real nginx (issue 6): nginx's causes come from its error log. */
-async function startBehindNginx(scenario: Scenario, seed: number, errorLogPath: string | undefined): Promise<LaunchedFixtures> {
+/** The upstream fixture behind a real nginx or HAProxy (issue 6): their causes come from their logs. */
+async function startBehindRealGateway(scenario: Scenario, seed: number, errorLogPath: string | undefined): Promise<LaunchedFixtures> {
   const upstream = await forkUpstream({ ...scenario.upstream, seed });
-  let nginx;
+  let real;
   try {
-    nginx = await startNginx(scenario.gateway, upstream.url, errorLogPath);
+    real = scenario.gateway.kind === 'haproxy' ? await startHaproxy(scenario.gateway, upstream.url, errorLogPath) : await startNginx(scenario.gateway, upstream.url, errorLogPath);
   } catch (error) {
     await upstream.stop();
     throw error;
   }
   let stopped: Promise<void> | undefined;
   return {
-    gatewayUrl: nginx.process.url,
+    gatewayUrl: real.process.url,
     upstreamUrl: upstream.url,
-    gateway: nginx.stats,
+    gateway: real.stats,
     upstream,
     unmarked: true,
-    control: (command) => (command.action === 'set-dns' ? Promise.reject(new Error('nginx takes no DNS control here: use --gateway node')) : upstream.control(command)),
+    control: (command) => (command.action === 'set-dns' ? Promise.reject(new Error(`${scenario.gateway.kind} takes no DNS control here: use --gateway node`)) : upstream.control(command)),
     onEvent: (listener) => upstream.onEvent(listener),
     stop() {
-      stopped ??= nginx.process.stop().then(() => upstream.stop());
+      stopped ??= real.process.stop().then(() => upstream.stop());
       return stopped;
     },
   };

@@ -180,7 +180,7 @@ describe('validateScenario with gateway.kind nginx', () => {
         path: 'gateway.profile',
         value: '"haproxy"',
         message: 'must be "nginx" when gateway.kind is nginx (the real nginx decides its statuses)',
-        fix: 'remove gateway.profile, or use --gateway node',
+        fix: 'set gateway.profile to nginx (--gateway nginx does), or use --gateway node',
       },
     ]);
   });

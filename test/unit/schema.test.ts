@@ -52,7 +52,7 @@ describe('validateScenario', () => {
     { path: 'upstream.shed', value: 'rest', message: 'must be one of "reset", "close", "hang", "503"', fix: 'did you mean `reset`?' },
     { path: 'upstream.shed', value: 503, message: 'must be one of "reset", "close", "hang", "503"', fix: 'write it as a string: "503"' },
     { path: 'upstream.keepAliveTimeoutMs', value: 0, message: 'must be an integer from 1 to 2147483647', fix: 'set at least 1' },
-    { path: 'gateway.kind', value: 'envoy', message: 'must be one of "node", "nginx"', fix: 'use one of node, nginx' },
+    { path: 'gateway.kind', value: 'envoy', message: 'must be one of "node", "nginx", "haproxy"', fix: 'use one of node, nginx, haproxy' },
     { path: 'gateway.profile', value: 'ngnix', message: 'must be one of "nginx", "haproxy", "envoy", "alb"', fix: 'did you mean `nginx`?' },
     { path: 'gateway.poolConnections', value: 0, message: 'must be a positive integer', fix: 'set at least 1 connection' },
     { path: 'gateway.queueLimit', value: -1, message: 'must be an integer of at least 0', fix: 'set at least 0' },
