@@ -4,11 +4,12 @@
  */
 import type { Scenario } from '../config/scenario.ts';
 import { addCounts } from '../stats/counts.ts';
+import { reportHead } from './build.ts';
 import { causeTotals } from './explain.ts';
 import { explainTimeline, type TimelineClients } from './explain-timeline.ts';
 import { rateProfile } from '../config/rate-profile.ts';
 import { evaluateExpectations } from './expectations.ts';
-import { SCHEMA_VERSION, type Report, type TimelineResult } from './schema.ts';
+import type { Report, TimelineResult } from './schema.ts';
 
 export interface TimelineReportInput {
   scenario: Scenario;
@@ -34,12 +35,7 @@ export function buildTimelineReport(input: TimelineReportInput): Report {
   const unit = scenario.model === 'closed' ? 'connections' : 'rps';
   const causes = timeline === null ? {} : causeTotals([{ causes: addCounts(timeline.buckets.map((bucket) => bucket.causes)) }]);
   return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'overload', version: input.toolVersion },
-    createdAt: input.createdAt.toISOString(),
-    interrupted: input.interrupted,
-    scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
-    environment: input.environment,
+    ...reportHead(input),
     gateway: { kind: scenario.gateway.kind, profile: scenario.gateway.profile },
     model: scenario.model,
     unit,

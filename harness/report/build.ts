@@ -56,12 +56,7 @@ export function buildReport(input: ReportInput): Report {
     target: input.target !== undefined,
   } as const;
   return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'overload', version: input.toolVersion },
-    createdAt: input.createdAt.toISOString(),
-    interrupted: input.interrupted,
-    scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
-    environment: input.environment,
+    ...reportHead(input),
     gateway: input.target === undefined ? { kind: scenario.gateway.kind, profile: scenario.gateway.profile } : { kind: 'external', profile: 'unknown' },
     ...(input.target === undefined ? {} : { target: input.target }),
     model: scenario.model,
@@ -77,6 +72,19 @@ export function buildReport(input: ReportInput): Report {
     explanation: explain(base),
     trials: input.trials.length > 1 ? input.trials : [],
     expectations: evaluateExpectations(input.target === undefined ? scenario.expect : scenario.expect.filter(judgedAgainstTarget), { onset, causes, steps: allSteps, unit, theoryOnset: input.theory?.onset ?? null }),
+  };
+}
+
+/** The fields every report starts with, whatever its plan: version, tool, time, the scenario run and where. */
+export function reportHead(input: Pick<ReportInput, 'scenario' | 'toolVersion' | 'createdAt' | 'environment' | 'interrupted'>): Pick<Report, 'schemaVersion' | 'tool' | 'createdAt' | 'interrupted' | 'scenario' | 'environment'> {
+  const { scenario } = input;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'overload', version: input.toolVersion },
+    createdAt: input.createdAt.toISOString(),
+    interrupted: input.interrupted,
+    scenario: { name: scenario.name, description: scenario.description, parameters: scenario },
+    environment: input.environment,
   };
 }
 
