@@ -12,3 +12,14 @@ export async function rejection(promise: Promise<unknown>): Promise<OverloadErro
   }
   assert.fail('expected a rejection');
 }
+
+/** Calls `fn` and returns the OverloadError it must throw; fails the test otherwise. */
+export function thrown(fn: () => unknown): OverloadError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof OverloadError, `expected an OverloadError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected an OverloadError');
+}

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { OverloadError } from '../../harness/errors.ts';
-import { assertComparable, compare, comparisonPasses } from '../../harness/report/compare.ts';
+import { assertComparable, comparisonPasses } from '../../harness/report/compare.ts';
 import { failureShare, worstRecoveryMs } from '../../harness/report/compare-timeline.ts';
-import type { Comparison, MetricComparison, MetricName } from '../../harness/report/comparison.ts';
+import type { MetricComparison } from '../../harness/report/comparison.ts';
 import type { Recovery, Report, TimelineResult } from '../../harness/report/schema.ts';
 import { frozenReport } from '../helpers/frozen-reports.ts';
+import { metric, run } from '../helpers/comparison.ts';
+import { thrown } from '../helpers/rejection.ts';
 
 /** 601 of 1,800 requests failed in 37 buckets of 250 ms; one recovery, 3 ms after start-upstream. */
 const maintenance = frozenReport('timeline-maintenance');
@@ -35,26 +36,6 @@ function recovering(ms: number | null): Report {
 
 const recovery = (t: number, recoveredAfterMs: number | null): Recovery => ({ what: 'start-upstream', t, recoveredAfterMs });
 
-function run(baseline: Report, current: Report, tolerance = 0.05): Comparison {
-  return compare(baseline, current, { tolerance, baselineSource: 'baseline.json', currentSource: 'current.json' });
-}
-
-function metric(comparison: Comparison, name: MetricName): MetricComparison {
-  const found = comparison.metrics.find((m) => m.metric === name);
-  assert.ok(found, `no ${name} in the comparison`);
-  return found;
-}
-
-/** Calls `fn` and returns the OverloadError it must throw. */
-function thrown(fn: () => unknown): OverloadError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof OverloadError, `expected an OverloadError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an OverloadError');
-}
 
 describe('failureShare', () => {
   const cases: [string, TimelineResult | undefined, number | null][] = [

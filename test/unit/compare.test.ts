@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { OverloadError } from '../../harness/errors.ts';
 import { assertComparable, compare, formatChange, formatInterval, overallVerdict, parseTolerance } from '../../harness/report/compare.ts';
-import type { Comparison, MetricComparison, MetricName } from '../../harness/report/comparison.ts';
 import type { Report } from '../../harness/report/schema.ts';
 import { frozenReport as fixture } from '../helpers/frozen-reports.ts';
+import { metric, run } from '../helpers/comparison.ts';
+import { thrown } from '../helpers/rejection.ts';
 
 const closedOnset = fixture('closed-onset');
 const closedTrials = fixture('closed-trials');
@@ -19,26 +19,6 @@ const target = fixture('target-upstream');
 
 const FIVE_PERCENT = { tolerance: 0.05 };
 
-function run(baseline: Report, current: Report, tolerance = 0.05): Comparison {
-  return compare(baseline, current, { tolerance, baselineSource: 'baseline.json', currentSource: 'current.json' });
-}
-
-function metric(comparison: Comparison, name: MetricName): MetricComparison {
-  const found = comparison.metrics.find((m) => m.metric === name);
-  assert.ok(found, `no ${name} in the comparison`);
-  return found;
-}
-
-/** Calls `fn` and returns the OverloadError it must throw. */
-function thrown(fn: () => unknown): OverloadError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof OverloadError, `expected an OverloadError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an OverloadError');
-}
 
 describe('compare', () => {
   const measured = { closedOnset, closedTrials, closedWorkers3, openOnset, openWorkers3, closedShed503 };
