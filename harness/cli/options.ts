@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { QUICK_STEP_MS } from '../config/defaults.ts';
 import { loadScenario } from '../config/load-scenario.ts';
-import type { Scenario } from '../config/scenario.ts';
+import type { GatewayKind, Scenario } from '../config/scenario.ts';
 import { OverloadError } from '../errors.ts';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../report/render/formats.ts';
 
@@ -15,8 +15,12 @@ export interface ScenarioArgs {
   quick: boolean;
   seed: number | undefined;
   model: 'closed' | 'open' | undefined;
-  gateway?: 'node' | 'nginx' | 'haproxy' | undefined;
+  /** `--gateway`: one kind, or a comma list (`run` only) read by {@link parseGateways}. */
+  gateway?: string | undefined;
 }
+
+/** The gateways `--gateway` knows, in the order a comparison lists them. */
+export const GATEWAY_KINDS: readonly GatewayKind[] = ['node', 'nginx', 'haproxy'];
 
 /** Adds `<scenario>` (optional where the command has another way to name scenarios, as `run --all`), `--set`, `--quick`, `--seed` and `--model`. */
 export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOptional?: boolean } = {}) {
@@ -43,21 +47,56 @@ export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOption
       describe: 'closed: offered load is connections; open: an arrival rate in req/s',
     })
     .option('gateway', {
-      choices: ['node', 'nginx', 'haproxy'] as const,
-      describe: 'the gateway in front of the upstream: the Node fixture, or a real nginx or HAProxy (apt-get install nginx-light haproxy)',
+      type: 'string',
+      describe: 'the gateway in front of the upstream: node (the fixture), nginx or haproxy (apt-get install nginx-light haproxy); `run` takes a comma list to compare them',
     });
 }
 
+/**
+ * Reads `--gateway`: one kind or a comma list (`node,nginx,haproxy`), each known and named once,
+ * in the order given. Undefined stays undefined (the scenario's own gateway).
+ * @throws OverloadError `USAGE` naming the unknown or repeated names and the known ones.
+ */
+export function parseGateways(value: string | undefined): GatewayKind[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((name) => name.trim());
+  const isKind = (name: string): name is GatewayKind => (GATEWAY_KINDS as readonly string[]).includes(name);
+  const unknown = names.filter((name) => !isKind(name));
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (unknown.length > 0 || repeated.length > 0) {
+    const what = unknown.length > 0 ? `unknown gateway ${unknown.map((name) => JSON.stringify(name)).join(', ')}` : `${[...new Set(repeated)].join(', ')} named twice`;
+    throw new OverloadError('USAGE', `--gateway ${value}: ${what}`, { hint: `choose from ${GATEWAY_KINDS.join(', ')}, comma-separated, each once (e.g. --gateway node,nginx,haproxy)` });
+  }
+  return names.filter(isKind);
+}
+
 /** `--gateway nginx|haproxy` sets the kind and the profile with it (the real gateway's statuses); `node` keeps the scenario's profile. */
-function gatewaySets(gateway: ScenarioArgs['gateway']): string[] {
+function gatewaySets(gateway: GatewayKind | undefined): string[] {
   if (gateway === undefined) return [];
   return gateway === 'node' ? ['gateway.kind=node'] : [`gateway.kind=${gateway}`, `gateway.profile=${gateway}`];
 }
 
-/** Loads and validates the scenario the arguments name, `--model` folded into the `--set` list. */
-export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario): Promise<Scenario> {
+/**
+ * The one gateway of a command that runs one (`plan`, `serve`, a single `run`).
+ * @throws OverloadError `USAGE` when `--gateway` lists more than one.
+ */
+export function singleGateway(args: ScenarioArgs, command: string): GatewayKind | undefined {
+  const gateways = parseGateways(args.gateway);
+  if (gateways !== undefined && gateways.length > 1) {
+    throw new OverloadError('USAGE', `${command} takes one gateway (got --gateway ${args.gateway ?? ''})`, {
+      hint: `name one of ${gateways.join(', ')}; \`overload run\` compares a list`,
+    });
+  }
+  return gateways?.[0];
+}
+
+/**
+ * Loads and validates the scenario the arguments name, `--model` and the gateway (`--gateway` when
+ * it names one; the caller's pick from a list otherwise) folded into the `--set` list.
+ */
+export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario, gateway: GatewayKind | undefined = singleGateway(args, 'this command')): Promise<Scenario> {
   if (scenario === undefined) throw new OverloadError('USAGE', 'name a scenario', { hint: 'see `overload list`' });
-  const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...gatewaySets(args.gateway)];
+  const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...gatewaySets(gateway)];
   return loadScenario(scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
 }
 

@@ -79,18 +79,53 @@ describe('the catalogue of causes: overload run --all --quick', function () {
     assert.deepEqual(Object.keys(firewall.causes), ['upstream_reset']);
   });
 
-  it('overload and overload-close: the onset at C + Q + 1 = 21, by reset and by close', () => {
-    assert.equal(report('overload').onset?.value, 21);
-    assert.deepEqual(Object.keys(report('overload').causes)[0], 'upstream_reset');
+  it('overload and overload-close: the onset at C + Q + 1 = 21, by reset and by close, and no 502 at or below C + Q', () => {
+    const overload = report('overload');
+    assert.deepEqual(overload.onset && [overload.onset.value, overload.onset.low, overload.onset.high], [21, 20, 21]);
+    assert.equal(overload.theory?.onset, 21);
+    assert.deepEqual(Object.keys(overload.causes)[0], 'upstream_reset');
+    const below = overload.steps.filter((step) => step.offered <= 20);
+    assert.ok(below.length > 0);
+    for (const step of below) assert.equal(step.status['502'] ?? 0, 0, `no 502 at ${step.offered} connections`);
+    assert.match(overload.explanation.join(' '), /began returning 502s at 21 connections/);
     assert.equal(report('overload-close').onset?.value, 21);
     assert.deepEqual(Object.keys(report('overload-close').causes)[0], 'upstream_closed');
     assert.match(report('overload-close').explanation.join(' '), /upstream_closed: the upstream closed the connection \(FIN\) before a full response header/);
   });
 
+  /** Every 502 the client saw, over all steps. */
+  const total502 = (each: Report): number => each.steps.reduce((sum, step) => sum + (step.status['502'] ?? 0), 0);
+
   it('overload-hang and overload-503: no 502 at all, 504s and passed-through 503s instead', () => {
-    assert.equal(report('overload-hang').onset, null);
-    assert.ok((report('overload-hang').causes.upstream_timeout ?? 0) > 0);
-    assert.equal(report('overload-503').onset, null);
+    const hang = report('overload-hang');
+    assert.equal(hang.onset, null);
+    assert.equal(total502(hang), 0);
+    assert.ok((hang.causes.upstream_timeout ?? 0) > 0);
+    assert.match(hang.explanation.join(' '), /No 502 up to 64 connections/);
+    assert.match(hang.explanation.join(' '), /504 \(upstream_timeout\)/);
+    const polite = report('overload-503');
+    assert.equal(polite.onset, null);
+    assert.equal(total502(polite), 0);
+    assert.deepEqual(polite.causes, {}, 'a 503 the upstream wrote is no gateway failure');
+    assert.ok(polite.steps.some((step) => (step.status['503'] ?? 0) > 0));
+    assert.match(polite.explanation.join(' '), /answered 503 itself .* passed them through/);
+  });
+
+  it('overload-poisson: fails about as often as the M/M/c/K blocking probability predicts, summed over the steps below 2 × capacity', () => {
+    const poisson = report('overload-poisson');
+    // Blocking under Poisson load comes in clusters (a full queue turns away several arrivals in a
+    // row), so one short step's ratio is far noisier than binomial: compare the failures summed
+    // over the steps below 2 × capacity with the sum of π_K × n that the M/M/c/K model predicts.
+    const capacity = poisson.theory?.capacityRps ?? 400;
+    const judged = poisson.steps.filter((step) => step.valid && step.offered < 2 * capacity && step.predictedFailureRatio !== null);
+    assert.ok(judged.length >= 4, `${judged.length} judged steps`);
+    const measured = judged.reduce((sum, step) => sum + step.failures, 0);
+    const expected = judged.reduce((sum, step) => sum + (step.predictedFailureRatio ?? 0) * (step.sent - step.unfinished), 0);
+    assert.ok(Math.abs(measured - expected) <= 0.3 * expected, `${measured} failures measured, ${expected.toFixed(1)} predicted by M/M/c/K`);
+    const predicted = poisson.theory?.onset;
+    assert.ok(poisson.onset !== null && predicted !== null && predicted !== undefined);
+    const error = Math.abs(poisson.onset.value - predicted) / predicted;
+    assert.ok(error <= 0.12, `onset ${poisson.onset.value} req/s vs M/M/c/K ${predicted} (${(error * 100).toFixed(1)} %)`);
   });
 
   /** The timeline of a report, which a timeline scenario must have. */

@@ -7,7 +7,7 @@ import { formatCount, formatLoad, formatLoadValue, formatRate, formatSeconds, fo
 import { describePlanned } from '../../runner/run-timeline.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import type { CliIO } from '../io.ts';
-import { resolveScenario, withScenarioOptions } from '../options.ts';
+import { resolveScenario, singleGateway, withScenarioOptions } from '../options.ts';
 
 /** Registers `overload plan`. */
 export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
@@ -19,7 +19,7 @@ export function planCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCod
         .option('ramp', { type: 'boolean', default: false, describe: 'plan the stepped ramp instead of the onset search' })
         .option('json', { type: 'boolean', default: false, describe: 'print the resolved scenario as JSON' }),
     async (args) => {
-      const scenario = await resolveScenario(args);
+      const scenario = await resolveScenario(args, args.scenario, singleGateway(args, 'overload plan'));
       io.stdout.write(args.json ? `${JSON.stringify(scenario, null, 2)}\n` : renderPlan(scenario, args.ramp ? 'ramp' : 'search'));
       finish(ExitCode.ok);
     },

@@ -15,11 +15,17 @@ import { DEFAULT_FORMATS } from '../../report/render/formats.ts';
 import { render as renderJson } from '../../report/render/json.ts';
 import { allHeld, renderMarkdown as renderSummaryMarkdown, renderText as renderSummaryText, type SummaryRow } from '../../report/render/run-summary.ts';
 import type { Report } from '../../report/schema.ts';
+import type { GatewayKind, Scenario } from '../../config/scenario.ts';
 import { prepareOutputDir, runDirName, writeTextFile } from '../../report/write.ts';
 import { pinTarget, type PinnedTarget } from '../../safety/target-guard.ts';
 import { writeLine, type CliIO } from '../io.ts';
-import { parseFormats, resolveScenario, withScenarioOptions, type ScenarioArgs } from '../options.ts';
-import { runOne, type PreparedRun } from '../run-one.ts';
+import { parseFormats, parseGateways, resolveScenario, singleGateway, withScenarioOptions, type ScenarioArgs } from '../options.ts';
+import { runOne, type PreparedRun, type RunOutcome } from '../run-one.ts';
+import { compareGateways, type GatewayRun } from '../../report/gateway-comparison.ts';
+import { renderJson as renderGatewaysJson, renderMarkdown as renderGatewaysMarkdown, renderText as renderGatewaysText } from '../../report/render/gateways-summary.ts';
+import { render as renderGatewaysHtml } from '../../report/render/gateways-html.ts';
+import { gatewaysChartSpec } from '../../report/chart/gateways-spec.ts';
+import { renderChartSvg } from '../../report/chart/render.ts';
 
 /** The options of `run`, as yargs parses them. */
 interface RunArgs extends ScenarioArgs {
@@ -64,9 +70,11 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
           describe: 'after a complete run, save its report.json as the baseline (default reports/baselines/<scenario>.<model>.json)',
         })
         .example('$0 run overload --quick', 'the default scenario with 1 s steps')
-        .example('$0 run --all --quick', 'the whole catalogue of causes, one table at the end'),
+        .example('$0 run --all --quick', 'the whole catalogue of causes, one table at the end')
+        .example('$0 run overload --quick --gateway node,nginx,haproxy', 'the scenario behind each gateway in turn, compared in one report'),
     async (args) => {
-      const code = args.all === true ? await runAll(args, io) : await runSingle(args, io);
+      const gateways = parseGateways(args.gateway) ?? [];
+      const code = args.all === true ? await runAll(args, io) : gateways.length > 1 ? await runGateways(args, io, gateways) : await runSingle(args, io);
       finish(code);
     },
   );
@@ -77,7 +85,7 @@ async function runSingle(args: RunArgs, io: CliIO): Promise<ExitCode> {
   if (args.scenario === undefined) {
     throw new OverloadError('USAGE', 'name a scenario to run, or pass --all', { hint: 'see `overload list` for the named scenarios' });
   }
-  const run = await prepare(args, args.scenario, args.out, io);
+  const run = await prepare(args, args.scenario, args.out, io, singleGateway(args, 'overload run'));
   const summary = args.json ? io.stderr : io.stdout;
   const stop = stopOnSignal(io);
   try {
@@ -104,54 +112,126 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
   const root = args.out ?? path.join('reports/runs', runDirName('all', new Date()));
   // Check every scenario, baseline and folder first: a mistake in the 7th should not wait for 6 runs.
   const runs: PreparedRun[] = [];
-  for (const name of names) runs.push(await prepare(args, name, path.join(root, name), io));
+  const gateway = singleGateway(args, 'overload run --all');
+  for (const name of names) runs.push(await prepare(args, name, path.join(root, name), io, gateway));
 
   const stop = stopOnSignal(io);
-  const rows: SummaryRow[] = [];
-  /** The exit code the worst error asks for: a bug (1) outranks a user's mistake (2). */
-  let errorCode: ExitCode | null = null;
+  let turns: Turn[];
   try {
-    for (const [index, run] of runs.entries()) {
-      if (stop.signal.aborted) {
-        rows.push({ scenario: run.scenario.name, report: null, comparison: null, error: 'not run: interrupted', seconds: 0 });
-        continue;
-      }
-      writeLine(io.stderr, `\n== ${index + 1} of ${runs.length}: ${run.scenario.name}`);
-      const started = performance.now();
-      const seconds = (): number => (performance.now() - started) / 1000;
-      try {
-        const outcome = await runOne(run, io, io.stdout, stop.signal, io.color);
-        rows.push({ scenario: run.scenario.name, report: outcome.report, comparison: outcome.comparison, error: null, seconds: seconds() });
-      } catch (error) {
-        // One scenario that cannot run (a fixture that fails to start) does not hide the others' results.
-        const message = error instanceof Error ? error.message : String(error);
-        writeLine(io.stderr, `${run.scenario.name} did not run to the end:`);
-        if (error instanceof OverloadError) for (const line of errorLines(error)) writeLine(io.stderr, `  ${line}`);
-        else writeLine(io.stderr, error instanceof Error ? (error.stack ?? message) : message);
-        const code = error instanceof OverloadError ? error.exitCode : ExitCode.internal;
-        errorCode = errorCode === ExitCode.internal ? errorCode : code;
-        rows.push({ scenario: run.scenario.name, report: null, comparison: null, error: message, seconds: seconds() });
-      }
-    }
+    turns = await runInTurn(runs, (run) => run.scenario.name, io, stop.signal);
   } finally {
     stop.off();
   }
+  const rows: SummaryRow[] = turns.map((turn) => ({ scenario: turn.run.scenario.name, report: turn.outcome?.report ?? null, comparison: turn.outcome?.comparison ?? null, error: turn.error, seconds: turn.seconds }));
   writeLine(io.stdout);
   io.stdout.write(renderSummaryText(rows));
   const summaryFile = path.join(root, 'summary.md');
   await writeTextFile(summaryFile, renderSummaryMarkdown(rows));
   writeLine(io.stdout, `summary: ${summaryFile}`);
-  return stop.code() ?? errorCode ?? (allHeld(rows) ? ExitCode.ok : ExitCode.expectationFailed);
+  return stop.code() ?? worstError(turns) ?? (allHeld(rows) ? ExitCode.ok : ExitCode.expectationFailed);
+}
+
+/**
+ * `run <scenario> --gateway node,nginx,haproxy`: the scenario behind each gateway in turn, each in
+ * its own subfolder, then one comparison of them (gateways.md, .json, .html, .svg) and its table.
+ */
+async function runGateways(args: RunArgs, io: CliIO, gateways: readonly GatewayKind[]): Promise<ExitCode> {
+  const refuse = (what: string, hint: string): never => {
+    throw new OverloadError('USAGE', `--gateway ${gateways.join(',')} runs the scenario behind each gateway in turn: ${what}`, { hint });
+  };
+  if (args.scenario === undefined) refuse('name the scenario to run', 'e.g. overload run overload --gateway node,nginx,haproxy');
+  const name = args.scenario ?? '';
+  if (args.target !== undefined) refuse('--target loads your own service, whose gateway is your own', 'drop --target, or name one gateway');
+  if (args.json) refuse('--json prints one report', 'read gateways.json in the output folder, or drop --json');
+  if (args.baseline !== undefined && args.baseline !== '') refuse('--baseline FILE names one baseline', 'use --baseline without a file: each gateway compares with its own (reports/baselines/<scenario>.<model>.<gateway>.json)');
+  if (args['update-baseline'] !== undefined && args['update-baseline'] !== '') refuse('--update-baseline FILE names one file', 'use --update-baseline without a file');
+
+  const root = args.out ?? path.join('reports/runs', runDirName(`${name}-gateways`, new Date()));
+  const runs: PreparedRun[] = [];
+  for (const gateway of gateways) runs.push(await prepare(args, name, path.join(root, gateway), io, gateway));
+
+  const stop = stopOnSignal(io);
+  let turns: Turn[];
+  try {
+    turns = await runInTurn(runs, (run) => `${run.scenario.name} behind ${run.scenario.gateway.kind}`, io, stop.signal);
+  } finally {
+    stop.off();
+  }
+  const gatewayRuns: GatewayRun[] = turns.map((turn, index) => ({
+    gateway: gateways[index] ?? 'node',
+    dir: gateways[index] ?? 'node',
+    report: turn.outcome?.report ?? null,
+    error: turn.error,
+    seconds: turn.seconds,
+  }));
+  const comparison = compareGateways(gatewayRuns);
+  writeLine(io.stdout);
+  io.stdout.write(renderGatewaysText(comparison));
+  const svg = await renderChartSvg(gatewaysChartSpec(gatewayRuns, `${comparison.scenario} behind ${gateways.join(', ')}`));
+  const files: [string, string][] = [
+    ['gateways.md', renderGatewaysMarkdown(comparison)],
+    ['gateways.json', renderGatewaysJson(comparison)],
+    ['gateways.html', renderGatewaysHtml(comparison, svg)],
+    ['gateways.svg', `${svg}\n`],
+  ];
+  for (const [file, text] of files) await writeTextFile(path.join(root, file), text);
+  writeLine(io.stdout, `comparison: ${files.map(([file]) => path.join(root, file)).join('  ')}`);
+  const held = turns.every((turn) => turn.outcome?.held === true && !turn.outcome.report.interrupted);
+  return stop.code() ?? worstError(turns) ?? (held ? ExitCode.ok : ExitCode.expectationFailed);
+}
+
+/** One prepared run of `--all` or a gateway list, as it ended: its outcome, or the error that stopped it. */
+interface Turn {
+  run: PreparedRun;
+  outcome: RunOutcome | null;
+  error: string | null;
+  /** The exit code the error asks for; null without one. */
+  errorCode: ExitCode | null;
+  seconds: number;
+}
+
+/**
+ * Runs each prepared run in turn, headed by `label`; one that cannot run (a fixture that fails to
+ * start) is reported and does not hide the others' results. After a signal the rest are not run.
+ */
+async function runInTurn(runs: readonly PreparedRun[], label: (run: PreparedRun) => string, io: CliIO, signal: AbortSignal): Promise<Turn[]> {
+  const turns: Turn[] = [];
+  for (const [index, run] of runs.entries()) {
+    if (signal.aborted) {
+      turns.push({ run, outcome: null, error: 'not run: interrupted', errorCode: null, seconds: 0 });
+      continue;
+    }
+    writeLine(io.stderr, `\n== ${index + 1} of ${runs.length}: ${label(run)}`);
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
+    try {
+      const outcome = await runOne(run, io, io.stdout, signal, io.color);
+      turns.push({ run, outcome, error: null, errorCode: null, seconds: seconds() });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      writeLine(io.stderr, `${label(run)} did not run to the end:`);
+      if (error instanceof OverloadError) for (const line of errorLines(error)) writeLine(io.stderr, `  ${line}`);
+      else writeLine(io.stderr, error instanceof Error ? (error.stack ?? message) : message);
+      turns.push({ run, outcome: null, error: message, errorCode: error instanceof OverloadError ? error.exitCode : ExitCode.internal, seconds: seconds() });
+    }
+  }
+  return turns;
+}
+
+/** The exit code the worst error asks for: a bug (1) outranks a user's mistake (2); null without errors. */
+function worstError(turns: readonly Turn[]): ExitCode | null {
+  const codes = turns.flatMap((turn) => (turn.errorCode === null ? [] : [turn.errorCode]));
+  return codes.includes(ExitCode.internal) ? ExitCode.internal : (codes[0] ?? null);
 }
 
 /** Resolves and checks everything one run needs, before any load is sent. */
-async function prepare(args: RunArgs, scenarioName: string, out: string | undefined, io: CliIO): Promise<PreparedRun> {
+async function prepare(args: RunArgs, scenarioName: string, out: string | undefined, io: CliIO, gateway: GatewayKind | undefined): Promise<PreparedRun> {
   const formats = parseFormats(args.format);
   const tolerance = parseTolerance(args.tolerance);
   if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 50) {
     throw new OverloadError('USAGE', `--repeat must be an integer from 1 to 50 (got ${args.repeat})`, { hint: 'use --repeat 5 for a median of five trials' });
   }
-  const scenario = await resolveScenario(args, scenarioName);
+  const scenario = await resolveScenario(args, scenarioName, gateway);
   const timeline = scenario.timeline.durationMs > 0;
   if (timeline && args.target !== undefined) {
     throw new OverloadError('USAGE', `${scenario.name} is a timeline scenario: its events stop, crash or re-point the fixtures, which --target ${args.target} replaces`, {
@@ -164,7 +244,7 @@ async function prepare(args: RunArgs, scenarioName: string, out: string | undefi
   }
   // The guard decides before anything else, and before any connection or DNS query.
   const target = args.target === undefined ? undefined : await pinTarget(args.target);
-  const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined });
+  const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined, gateway: scenario.gateway.kind });
   const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
   const outDir = await prepareOutputDir(out, scenario.name, new Date());
   return {
@@ -181,9 +261,9 @@ async function prepare(args: RunArgs, scenarioName: string, out: string | undefi
 }
 
 /** Reads the baseline and checks that it fits the scenario and model about to run. */
-async function loadBaseline(source: string, scenario: { name: string; model: 'closed' | 'open' }, target: PinnedTarget | undefined): Promise<{ source: string; report: Report }> {
+async function loadBaseline(source: string, scenario: Scenario, target: PinnedTarget | undefined): Promise<{ source: string; report: Report }> {
   const report = await readReport(source);
-  assertBaselineFits(report, source, { scenario: scenario.name, model: scenario.model, target: target !== undefined });
+  assertBaselineFits(report, source, { scenario: scenario.name, model: scenario.model, target: target !== undefined, gateway: scenario.gateway.kind });
   return { source, report };
 }
 

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { childProcessLauncher } from '../../runner/launch.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { writeLine, type CliIO } from '../io.ts';
-import { resolveScenario, withScenarioOptions } from '../options.ts';
+import { resolveScenario, singleGateway, withScenarioOptions } from '../options.ts';
 
 /** Registers `overload serve`. */
 export function serveCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
@@ -12,7 +12,7 @@ export function serveCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCo
     'start the scenario’s upstream and gateway on 127.0.0.1, print their URLs, and keep them up until Ctrl-C',
     (command) => withScenarioOptions(command).option('json', { type: 'boolean', default: false, describe: 'print the URLs as one JSON line' }),
     async (args) => {
-      const scenario = await resolveScenario(args);
+      const scenario = await resolveScenario(args, args.scenario, singleGateway(args, 'overload serve'));
       const fixtures = await childProcessLauncher.start(scenario, { seed: scenario.seed });
       const stopped = new Promise<void>((resolve) => {
         const off = io.onSignal(() => {

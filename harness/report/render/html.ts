@@ -86,7 +86,14 @@ footer { margin-top: 2.5rem; font-size: 0.85rem; border-top: 1px solid var(--bor
 
 /** Renders the report as a complete HTML document (`<!doctype html>` … `</html>`), ending with one newline. */
 export function render(report: Report, chartSvg: string): string {
-  const body = sections(report, chartSvg);
+  return htmlPage(`overload: ${report.scenario.name}`, [...sections(report, chartSvg), footer(report)]);
+}
+
+/**
+ * A self-contained page around `body` (HTML already escaped by its builder): the head with the
+ * Content-Security-Policy and the one style, shared by every page overload writes.
+ */
+export function htmlPage(title: string, body: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -96,13 +103,12 @@ export function render(report: Report, chartSvg: string): string {
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light dark">',
-    `<title>${esc(`overload: ${report.scenario.name}`)}</title>`,
+    `<title>${esc(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
     ...body,
-    footer(report),
     '</main>',
     '</body>',
     '</html>',
