@@ -17,6 +17,7 @@ import { render as renderText } from '../report/render/text.ts';
 import type { Report } from '../report/schema.ts';
 import { writeReportFiles, writeTextFile } from '../report/write.ts';
 import { runScenario } from '../runner/run-scenario.ts';
+import type { GatewayLogOption } from '../runner/target.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
 import { writeLine, type CliIO } from './io.ts';
 import { attachProgress } from './progress.ts';
@@ -30,6 +31,8 @@ export interface PreparedRun {
   formats: readonly ReportFormat[];
   outDir: string;
   target: PinnedTarget | undefined;
+  /** With `target`: the user's gateway log to read the causes from (`--gateway-log`). */
+  gatewayLog?: GatewayLogOption;
   baseline: { source: string; report: Report } | null;
   tolerance: number;
   /** Where to save the report as the new baseline after a complete run, or null. */
@@ -59,6 +62,7 @@ export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.Writab
       onEvent: (event) => events.emit(event),
       errorLogPath: path.join(outDir, 'gateway-error.log'),
       ...(run.target === undefined ? {} : { target: run.target }),
+      ...(run.gatewayLog === undefined ? {} : { gatewayLog: run.gatewayLog }),
       save: async (current) => {
         await writeReportFiles(outDir, current, formats);
       },
@@ -95,6 +99,8 @@ export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.Writab
   if (comparison !== null) written.push(path.join(outDir, 'comparison.md'), path.join(outDir, 'comparison.json'));
   writeLine(summary, `reports: ${written.join('  ')}`);
   // HAProxy logs every request (its HTTP log) where nginx and the Node gateway log their errors.
+  const log = report.target?.gatewayLog;
+  if (log !== undefined) writeLine(summary, `gateway log read: ${log.path} (${log.format ?? 'format not recognized'})`);
   if (run.target === undefined) {
     const haproxy = run.scenario.gateway.kind === 'haproxy';
     writeLine(summary, `gateway ${haproxy ? 'log' : 'error log'}: ${path.join(outDir, haproxy ? 'gateway-access.log' : 'gateway-error.log')}`);

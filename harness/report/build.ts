@@ -23,7 +23,7 @@ export interface ReportInput {
   theory: Theory | null;
   interrupted: boolean;
   /** The external target the load went to, instead of the fixtures (`--target`). */
-  target?: { url: string; pinnedAddress: string; authorizedBy: string };
+  target?: Report['target'];
 }
 
 /**
@@ -54,6 +54,7 @@ export function buildReport(input: ReportInput): Report {
     theory: input.theory,
     criterion: scenario.criterion,
     target: input.target !== undefined,
+    ...(input.target?.gatewayLog === undefined ? {} : { gatewayLog: input.target.gatewayLog }),
   } as const;
   return {
     ...reportHead(input),

@@ -49,6 +49,8 @@ export interface ExplainInput {
    * sentences say what the client saw instead of naming causes.
    */
   target?: boolean;
+  /** With `target`: the user's gateway log the causes were read from (`--gateway-log`). */
+  gatewayLog?: { path: string; format: 'nginx' | 'haproxy' | null };
 }
 
 /** What the explanation reads of a step; the prediction fields are optional for brevity in tests. */
@@ -175,10 +177,15 @@ function onsetSentences(input: ExplainInput, value: number): string[] {
 /** The onset of an external target, in what the client saw: there are no gateway counters to name a cause. */
 function targetOnsetSentences(input: ExplainInput, value: number): string[] {
   const seen = clientFailures(input.steps, criterionOf(input).statuses);
-  return [
-    `The target began failing requests at ${formatLoad(value, input.unit)}: the client saw ${describeClientFailures(seen)}.`,
-    "Against an external target overload sees only what the client sees; the gateway's own error log says which hop failed and why.",
-  ];
+  const { gatewayLog } = input;
+  const read = totalCount(input.causes);
+  const source =
+    gatewayLog === undefined
+      ? "Against an external target overload sees only what the client sees; the gateway's own error log says which hop failed and why (pass it with --gateway-log)."
+      : gatewayLog.format === null
+        ? `The gateway log ${gatewayLog.path} gave no cause: none of its lines written during the run had the shape of an nginx error log or an HAProxy HTTP log (pass --log-format, or check the path).`
+        : `The causes come from the gateway's ${gatewayLog.format === 'nginx' ? 'nginx error log' : 'HAProxy HTTP log'} ${gatewayLog.path}: ${formatCount(read)} upstream ${read === 1 ? 'failure' : 'failures'} logged during the steps${gatewayLog.format === 'nginx' ? ' (nginx logs each failed attempt, so a request it retried counts once per attempt)' : ''}.`;
+  return [`The target began failing requests at ${formatLoad(value, input.unit)}: the client saw ${describeClientFailures(seen)}.`, source];
 }
 
 function noOnsetSentences(input: ExplainInput): string[] {

@@ -185,7 +185,15 @@ export const reportSchema = z.object({
   environment: z.object({ node: z.string(), platform: z.string(), cpuModel: z.string(), cpus: z.number() }),
   gateway: z.object({ kind: z.string(), profile: z.string() }),
   target: z
-    .object({ url: z.string(), pinnedAddress: z.string(), authorizedBy: z.string() })
+    .object({
+      url: z.string(),
+      pinnedAddress: z.string(),
+      authorizedBy: z.string(),
+      gatewayLog: z
+        .object({ path: z.string(), format: z.enum(['nginx', 'haproxy']).nullable() })
+        .exactOptional()
+        .describe('With --gateway-log: the user’s gateway log the causes were read from, and its format (null: none detected).'),
+    })
     .exactOptional()
     .describe('External targets only (--target): the URL, the address every connection used, and what authorized it.'),
   model: z.enum(['closed', 'open']),

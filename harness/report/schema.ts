@@ -247,7 +247,17 @@ export interface Report {
    * given, the address checked and pinned for every connection of the run, and what authorized it
    * (`loopback`, or an allow-list entry). Added in schema version 1 (optional).
    */
-  target?: { url: string; pinnedAddress: string; authorizedBy: string };
+  target?: {
+    url: string;
+    pinnedAddress: string;
+    authorizedBy: string;
+    /**
+     * With `--gateway-log` only: the user's gateway log the steps' causes were read from, and its
+     * format (given, or detected from its first lines; null when no line told it). Added in
+     * schema version 1 (optional).
+     */
+    gatewayLog?: { path: string; format: 'nginx' | 'haproxy' | null };
+  };
   model: Model;
   unit: 'connections' | 'rps';
   /** 'search' (adaptive onset search), 'ramp' (stepped) or 'timeline' (steady load with events). */

@@ -96,7 +96,10 @@ function withOnset(report: Report, onset: NonNullable<Report['onset']>): string 
   const statuses = onset.criterion.statuses;
   if (report.target !== undefined) {
     const seen = clientFailures(report.steps, statuses);
-    return `The target began failing requests at ${formatLoad(onset.value, unit)}${quote}; the client saw ${describeClientFailures(seen)}.`;
+    // With the user's gateway log (--gateway-log), the log says why, as the fixtures' counters do.
+    const logged = report.target.gatewayLog === undefined ? null : dominantCause(report.causes);
+    const why = logged === null ? '' : `; ${logged.share === 1 ? 'all' : formatPercent(logged.share)} of the failures its gateway logged were ${causeNoun(logged.cause)}`;
+    return `The target began failing requests at ${formatLoad(onset.value, unit)}${quote}; the client saw ${describeClientFailures(seen)}${why}.`;
   }
   const lead = `The gateway began returning ${statusList(statuses, 's')} at ${formatLoad(onset.value, unit)}${quote}`;
   // "of them" means the criterion's statuses (the 502s): the share is taken over the causes that

@@ -62,11 +62,19 @@ export interface MeasuredStep {
 /** Runs one step at `offered` and returns its judged result. */
 export async function measureStep(context: MeasureContext, index: number, offered: number, shape: Partial<StepRequest> = {}): Promise<MeasuredStep> {
   const { fixtures } = context;
-  if (fixtures.gateway === null || fixtures.upstream === null) {
+  const noService = { served: 0, totalMs: 0 };
+  if (fixtures.upstream === null) {
     // An external target: the driver's tail already waited for every answer; nothing to drain.
+    if (fixtures.gateway === null) return { step: judge(context, index, offered, await runLoad(context, offered, shape), null), service: noService };
+    // With its gateway's log (--gateway-log): the causes are what the log gained during the step.
+    const before = await fixtures.gateway.stats();
     const observation = await runLoad(context, offered, shape);
-    return { step: judge(context, index, offered, observation, null), service: { served: 0, totalMs: 0 } };
+    const settled = await settleLog(fixtures.gateway);
+    const causes = diffCounts(settled.stats.causes, before.causes);
+    return { step: judge(context, index, offered, observation, { causes, drainMs: settled.ms, counters: null }), service: noService };
   }
+  // The fixtures always come as a pair; an upstream alone would be a launcher's bug.
+  if (fixtures.gateway === null) throw new Error('measureStep: fixtures with an upstream and no gateway');
   const watched: WatchedFixtures = { gateway: fixtures.gateway, upstream: fixtures.upstream };
   // Reading the counters before the step also restarts their `peak*` fields.
   const [gatewayBefore, upstreamBefore] = await Promise.all([watched.gateway.stats(), watched.upstream.stats()]);
@@ -75,11 +83,13 @@ export async function measureStep(context: MeasureContext, index: number, offere
   const service = serviceDuring(upstreamBefore, drain.upstream);
   const step = judge(context, index, offered, observation, {
     causes: diffCounts(drain.gateway.causes, gatewayBefore.causes),
-    upstreamServiceMs: service.served > 0 ? service.totalMs / service.served : null,
-    upstreamShed: drain.upstream.shed - upstreamBefore.shed,
-    upstreamPeakQueued: drain.peakUpstreamQueued,
-    gatewayPeakQueued: drain.peakGatewayQueued,
     drainMs: drain.drainMs,
+    counters: {
+      upstreamServiceMs: service.served > 0 ? service.totalMs / service.served : null,
+      upstreamShed: drain.upstream.shed - upstreamBefore.shed,
+      upstreamPeakQueued: drain.peakUpstreamQueued,
+      gatewayPeakQueued: drain.peakGatewayQueued,
+    },
   });
   return { step, service };
 }
@@ -152,18 +162,44 @@ export async function drainFixtures(fixtures: WatchedFixtures, timeoutMs: number
   }
 }
 
-interface FixtureDeltas {
-  causes: Record<string, number>;
-  upstreamShed: number;
-  upstreamServiceMs: number | null;
-  upstreamPeakQueued: number;
-  gatewayPeakQueued: number;
-  drainMs: number;
+/** How often, and how long at most, a user's gateway log is read after a step until it stops growing. */
+const LOG_SETTLE_POLL_MS = 50;
+const LOG_SETTLE_MAX_MS = 1000;
+
+/**
+ * Reads a gateway's log until two reads a poll apart agree, at most {@link LOG_SETTLE_MAX_MS}:
+ * nginx writes its error line before it answers the 502, but HAProxy logs a request when it
+ * ends, and a syslog relay may lag behind both.
+ */
+async function settleLog(log: StatsSource<GatewayStats>): Promise<{ stats: GatewayStats; ms: number }> {
+  const started = performance.now();
+  let last = await log.stats();
+  for (;;) {
+    await sleep(LOG_SETTLE_POLL_MS);
+    const next = await log.stats();
+    const ms = Math.round(performance.now() - started);
+    if (JSON.stringify(next.causes) === JSON.stringify(last.causes) || ms >= LOG_SETTLE_MAX_MS) return { stats: next, ms };
+    last = next;
+  }
 }
 
-/** Judges a step; `deltas` is null for an external target, which has no counters to read. */
+/** What the fixtures (or a target's gateway log) said about a step. */
+interface FixtureDeltas {
+  causes: Record<string, number>;
+  drainMs: number;
+  /** The fixtures' own counters; null for a target whose gateway log is read (it has no upstream counters). */
+  counters: {
+    upstreamShed: number;
+    upstreamServiceMs: number | null;
+    upstreamPeakQueued: number;
+    gatewayPeakQueued: number;
+  } | null;
+}
+
+/** Judges a step; `deltas` is null for an external target without a gateway log, which has nothing to read. */
 function judge(context: MeasureContext, index: number, offered: number, observation: StepObservation, deltas: FixtureDeltas | null): StepResult {
   const { scenario } = context;
+  const counters = deltas?.counters ?? null;
   const verdict = judgeStep(observation, scenario.criterion, { countUnmarked: deltas === null || context.fixtures.unmarked === true });
   const health = generatorVerdict(observation.generator);
   // A step cut short by Ctrl-C or a cap measured a fraction of its window: never judge on it.
@@ -184,21 +220,13 @@ function judge(context: MeasureContext, index: number, offered: number, observat
     failures: verdict.failures,
     failureRatio: verdict.failureRatio,
     passed: verdict.passed,
-    predictedFailureRatio: deltas === null ? null : (context.predict?.(offered, deltas.upstreamServiceMs) ?? null),
+    predictedFailureRatio: counters === null ? null : (context.predict?.(offered, counters.upstreamServiceMs) ?? null),
     status: observation.status,
     errors: observation.errors,
     causes: deltas?.causes ?? {},
     latencyMs: observation.latencyMs,
     generator: observation.generator,
-    fixtures:
-      deltas === null
-        ? null
-        : {
-            upstreamPeakQueued: deltas.upstreamPeakQueued,
-            gatewayPeakQueued: deltas.gatewayPeakQueued,
-            upstreamShed: deltas.upstreamShed,
-            upstreamServiceMs: deltas.upstreamServiceMs,
-          },
+    fixtures: counters,
     drainMs: deltas?.drainMs ?? 0,
     valid: health.valid && interrupted === null,
     invalidReason: interrupted ?? health.invalidReason,

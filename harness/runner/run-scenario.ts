@@ -8,7 +8,7 @@ import type { Driver, StepRequest } from '../load/driver.ts';
 import { createDriver } from '../load/drivers.ts';
 import { warmupMs } from '../load/warmup.ts';
 import { formatLoad } from '../format.ts';
-import { buildReport, capacity, describeEnvironment, judgedAgainstTarget } from '../report/build.ts';
+import { buildReport, capacity, describeEnvironment, judgedAgainstTarget, type ReportInput } from '../report/build.ts';
 import type { Report, StepResult, Theory, Trial } from '../report/schema.ts';
 import type { RunEventListener } from './events.ts';
 import { childProcessLauncher, type FixtureLauncher } from './launch.ts';
@@ -18,7 +18,7 @@ import { plannedSteps, runRamp, runSearch, unitOf } from './plans.ts';
 import { TheoryTracker } from './theory-tracker.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
-import { scenarioForTarget, targetLauncher } from './target.ts';
+import { scenarioForTarget, targetLauncher, type GatewayLogOption } from './target.ts';
 import { runTimeline } from './run-timeline.ts';
 
 export interface RunOptions {
@@ -38,6 +38,8 @@ export interface RunOptions {
    * starting the fixtures: no counters, no causes, no theory; steps are judged on what the client saw.
    */
   target?: PinnedTarget;
+  /** With `target`: the user's gateway log, whose failures become each step's causes (`--gateway-log`). */
+  gatewayLog?: GatewayLogOption;
   driver?: Driver;
   launcher?: FixtureLauncher;
   now?: () => Date;
@@ -49,8 +51,13 @@ export async function runScenario(options: RunOptions): Promise<Report> {
   const { target } = options;
   const scenario = target === undefined ? options.scenario : scenarioForTarget(options.scenario, target);
   const unit = unitOf(scenario);
-  const launcher = target === undefined ? (options.launcher ?? childProcessLauncher) : targetLauncher(target);
+  const targetRun = target === undefined ? undefined : targetLauncher(target, options.gatewayLog);
+  const launcher = targetRun ?? options.launcher ?? childProcessLauncher;
   const targetInfo = target === undefined ? undefined : { url: target.url, pinnedAddress: target.address, authorizedBy: target.authorizedBy };
+  const gatewayLog = options.gatewayLog;
+  // The format is known once the log's first lines told it: read it when the report is built.
+  const reportTarget = (): ReportInput['target'] =>
+    targetInfo === undefined ? undefined : { ...targetInfo, ...(gatewayLog === undefined ? {} : { gatewayLog: { path: gatewayLog.path, format: targetRun?.logFormat() ?? null } }) };
   const emit: RunEventListener = options.onEvent ?? (() => undefined);
   const createdAt = (options.now ?? (() => new Date()))();
   const environment = describeEnvironment();
@@ -78,7 +85,7 @@ export async function runScenario(options: RunOptions): Promise<Report> {
       onsetNote: onsetNote(),
       theory,
       interrupted,
-      ...(targetInfo === undefined ? {} : { target: targetInfo }),
+      ...(targetInfo === undefined ? {} : { target: reportTarget() }),
     });
   const save = async (): Promise<void> => {
     const current = report();

@@ -22,6 +22,32 @@ function input(overrides: Partial<ExplainInput>): ExplainInput {
 
 const RESET = "98.7 % of the gateway's failures were upstream_reset: the upstream reset the connection (TCP RST) instead of answering, which nginx reports as `recv() failed (104: Connection reset by peer)` and answers with 502.";
 
+describe('explain: an external target', () => {
+  const onset = { value: 21, low: 20, high: 21, criterion };
+  const steps = [step(16), step(21, { '200': 50, '502': 50 })];
+
+  it('says the client saw the failures, and where the causes would be', () => {
+    assert.deepEqual(explain(input({ onset, steps, target: true })), [
+      'The target began failing requests at 21 connections: the client saw 502 ×50.',
+      "Against an external target overload sees only what the client sees; the gateway's own error log says which hop failed and why (pass it with --gateway-log).",
+    ]);
+  });
+
+  it('names the gateway log the causes came from, and that nginx logs each attempt', () => {
+    const sentences = explain(input({ onset, steps, target: true, causes: { upstream_reset: 50 }, gatewayLog: { path: '/var/log/nginx/error.log', format: 'nginx' } }));
+    assert.equal(
+      sentences[1],
+      "The causes come from the gateway's nginx error log /var/log/nginx/error.log: 50 upstream failures logged during the steps (nginx logs each failed attempt, so a request it retried counts once per attempt).",
+    );
+    assert.match(sentences[2] ?? '', /^100 % of the gateway's failures were upstream_reset: /);
+  });
+
+  it('says so when no line of the log had a format it knows', () => {
+    const sentences = explain(input({ onset, steps, target: true, gatewayLog: { path: 'app.log', format: null } }));
+    assert.match(sentences[1] ?? '', /^The gateway log app\.log gave no cause: none of its lines written during the run had the shape of an nginx error log or an HAProxy HTTP log/);
+  });
+});
+
 describe('explain', () => {
   it('states the onset beside the theory, then each cause, largest first', () => {
     const sentences = explain(input({

@@ -22,6 +22,8 @@ const TEMPLATE = readFileSync(new URL('../../fixtures/nginx/nginx.conf.template'
 /** Lines a real nginx 1.22.1 wrote (test/fixtures/logs/README.md), by line number from 1. */
 const REAL_LINES = readFileSync(new URL('../fixtures/logs/nginx-1.22-error.log', import.meta.url), 'utf8').split('\n');
 const realLine = (n: number): string => REAL_LINES[n - 1] ?? assert.fail(`the capture has no line ${n}`);
+/** A 502 a real HAProxy 2.6.12 logged when the upstream closed before its headers (test/fixtures/logs/haproxy-2.6-http.log, line 8). */
+const HAPROXY_SH = '127.0.0.1:50994 [26/Nov/2026:02:25:27.555] fe_http be_upstream/srv1 0/0/1/-1/2 502 209 - - SH-- 2/2/1/1/0 0/0 "GET / HTTP/1.1"';
 
 const PLACES = { dir: '/tmp/run/nginx', errorLog: '/tmp/run/gateway-error.log', upstreamHost: '127.0.0.1:41000', port: 42000 };
 
@@ -149,6 +151,49 @@ describe('LogTailStats', () => {
     assert.deepEqual(await causes(), { upstream_reset: 1, upstream_closed: 1, upstream_refused: 1 }, 'nothing new: the same totals');
     appendFileSync(file, `${realLine(8)}\n`);
     assert.deepEqual(await causes(), { upstream_reset: 2, upstream_closed: 1, upstream_refused: 1 });
+  });
+
+  it('from the end: a user’s log counts only what is written after the tail starts', async () => {
+    const file = path.join(tempDir(), 'error.log');
+    writeFileSync(file, `${realLine(14)}\n${realLine(7)}\n`);
+    const tail = new LogTailStats(file, nginxErrorLog, { from: 'end' });
+    assert.deepEqual((await tail.stats()).causes, {});
+    appendFileSync(file, `${realLine(9)}\n`);
+    assert.deepEqual((await tail.stats()).causes, { upstream_closed: 1 });
+  });
+
+  it('through a rotation: a log that shrank is read again from its start, and nothing counted is lost', async () => {
+    const file = path.join(tempDir(), 'error.log');
+    const tail = new LogTailStats(file, nginxErrorLog);
+    writeFileSync(file, `${realLine(7)}\n${realLine(8)}\n`);
+    assert.deepEqual((await tail.stats()).causes, { upstream_reset: 2 });
+    // logrotate's copytruncate: the file is emptied in place, and the gateway writes on from 0.
+    writeFileSync(file, `${realLine(14)}\n`);
+    assert.deepEqual((await tail.stats()).causes, { upstream_reset: 2, upstream_refused: 1 });
+  });
+
+  it('detects the format from the first lines that arrive, counting them as unknown until then', async () => {
+    const nginx = path.join(tempDir(), 'error.log');
+    const tail = new LogTailStats(nginx, 'detect');
+    assert.equal(tail.format, null);
+    appendFileSync(nginx, `${realLine(7)}\n`);
+    assert.deepEqual((await tail.stats()).causes, { upstream_reset: 1 });
+    assert.equal(tail.format, 'nginx');
+
+    const haproxy = path.join(tempDir(), 'haproxy.log');
+    const other = new LogTailStats(haproxy, 'detect');
+    appendFileSync(haproxy, `${HAPROXY_SH}\n`);
+    assert.deepEqual(await other.stats().then((stats) => [stats.causes, stats.generated]), [{ upstream_closed: 1 }, { '502': 1 }]);
+    assert.equal(other.format, 'haproxy');
+  });
+
+  it('keeps lines it cannot place as unknown and names no format', async () => {
+    const file = path.join(tempDir(), 'app.log');
+    const tail = new LogTailStats(file, 'detect');
+    appendFileSync(file, 'GET /health 200\nGET /orders 502\n');
+    assert.deepEqual((await tail.stats()).causes, {});
+    assert.equal(tail.format, null);
+    assert.deepEqual(tail.counts, { lines: 2, unknown: 2 });
   });
 
   it('reports no status and nothing in flight: nginx counts nothing the harness can ask for', async () => {

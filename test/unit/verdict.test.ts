@@ -26,6 +26,18 @@ describe('verdictSentence', () => {
     assert.equal(verdictSentence(target), 'The target began failing requests at 21 connections; the client saw ECONNRESET ×18,701.');
   });
 
+  it('adds what the target’s gateway logged, when its log was read (--gateway-log)', () => {
+    const logged: Report = {
+      ...target,
+      target: { url: 'http://127.0.0.1:8080/', pinnedAddress: '127.0.0.1', authorizedBy: 'loopback', gatewayLog: { path: '/var/log/nginx/error.log', format: 'nginx' } },
+      causes: { upstream_reset: 3, upstream_closed: 1 },
+    };
+    assert.equal(
+      verdictSentence(logged),
+      'The target began failing requests at 21 connections; the client saw ECONNRESET ×18,701; 75.0 % of the failures its gateway logged were upstream resets.',
+    );
+  });
+
   const cases: { name: string; report: () => Report; expected: string }[] = [
     {
       name: 'names the closed-model onset beside the theory and the dominant cause',

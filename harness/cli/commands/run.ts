@@ -3,7 +3,11 @@
  * `overload run --all`: every named scenario in turn, then one summary table. Every input (the
  * scenario, the target, the baseline, the output folder) is checked before any load is sent.
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { LOG_FORMATS, type LogFormat } from '../../logs/log-line.ts';
+import type { GatewayLogOption } from '../../runner/target.ts';
 import type { Argv } from 'yargs';
 import { listScenarios } from '../../config/load-scenario.ts';
 import { errorLines, OverloadError } from '../../errors.ts';
@@ -38,6 +42,8 @@ interface RunArgs extends ScenarioArgs {
   baseline: string | undefined;
   tolerance: string;
   target: string | undefined;
+  'gateway-log': string | undefined;
+  'log-format': LogFormat | undefined;
   'update-baseline': string | undefined;
 }
 
@@ -65,13 +71,19 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
           type: 'string',
           describe: 'load your own service at this URL instead of the fixtures (loopback only: http://127.0.0.1:PORT/path or http://localhost:PORT/path)',
         })
+        .option('gateway-log', {
+          type: 'string',
+          describe: 'with --target: your gateway’s log (nginx error log or HAProxy HTTP log), read during the run for the cause of each failure',
+        })
+        .option('log-format', { choices: LOG_FORMATS, describe: 'with --gateway-log: the log’s format; detected from its first lines when left out' })
         .option('update-baseline', {
           type: 'string',
           describe: 'after a complete run, save its report.json as the baseline (default reports/baselines/<scenario>.<model>.json)',
         })
         .example('$0 run overload --quick', 'the default scenario with 1 s steps')
         .example('$0 run --all --quick', 'the whole catalogue of causes, one table at the end')
-        .example('$0 run overload --quick --gateway node,nginx,haproxy', 'the scenario behind each gateway in turn, compared in one report'),
+        .example('$0 run overload --quick --gateway node,nginx,haproxy', 'the scenario behind each gateway in turn, compared in one report')
+        .example('$0 run overload --target http://127.0.0.1:8080/ --gateway-log /var/log/nginx/error.log', 'your local nginx, each 502 explained from its error log'),
     async (args) => {
       const gateways = parseGateways(args.gateway) ?? [];
       const code = args.all === true ? await runAll(args, io) : gateways.length > 1 ? await runGateways(args, io, gateways) : await runSingle(args, io);
@@ -244,6 +256,7 @@ async function prepare(args: RunArgs, scenarioName: string, out: string | undefi
   }
   // The guard decides before anything else, and before any connection or DNS query.
   const target = args.target === undefined ? undefined : await pinTarget(args.target);
+  const gatewayLog = await checkGatewayLog(args);
   const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined, gateway: scenario.gateway.kind });
   const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
   const outDir = await prepareOutputDir(out, scenario.name, new Date());
@@ -254,10 +267,40 @@ async function prepare(args: RunArgs, scenarioName: string, out: string | undefi
     formats,
     outDir,
     target,
+    ...(gatewayLog === undefined ? {} : { gatewayLog }),
     baseline,
     tolerance,
     updateBaseline: args['update-baseline'] === undefined ? null : baselinePath(args['update-baseline']),
   };
+}
+
+/**
+ * `--gateway-log PATH [--log-format F]`: only with `--target` (the harness reads the logs of the
+ * gateways it starts itself), and a readable file, checked before any load.
+ * @throws OverloadError `USAGE` naming the flag, the path and the fix.
+ */
+async function checkGatewayLog(args: RunArgs): Promise<GatewayLogOption | undefined> {
+  const file = args['gateway-log'];
+  if (file === undefined) {
+    if (args['log-format'] !== undefined) throw new OverloadError('USAGE', `--log-format ${args['log-format']} needs --gateway-log`, { hint: 'add --gateway-log PATH (your gateway’s log), or drop --log-format' });
+    return undefined;
+  }
+  if (args.target === undefined) {
+    throw new OverloadError('USAGE', `--gateway-log ${file} reads your own gateway’s log during a --target run`, {
+      hint: 'add --target URL (your gateway on this machine); the fixtures’ gateways are read by overload itself (see gateway-error.log in the run folder)',
+    });
+  }
+  const hint = 'pass the path your gateway writes to: nginx’s error_log (`nginx -T | grep error_log`), or the file HAProxy’s HTTP log goes to';
+  let info;
+  try {
+    info = await stat(file);
+    await access(file, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new OverloadError('USAGE', `--gateway-log ${file}: cannot read it (${code})`, { hint });
+  }
+  if (!info.isFile()) throw new OverloadError('USAGE', `--gateway-log ${file}: not a regular file`, { hint });
+  return { path: path.resolve(file), format: args['log-format'] ?? null };
 }
 
 /** Reads the baseline and checks that it fits the scenario and model about to run. */
