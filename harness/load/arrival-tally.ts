@@ -14,7 +14,7 @@
  * except in the window's response and send counts, which are by time, not by arrival.
  */
 import { emptyTotals, type LatencySink, type TallyTotals } from './client-tally.ts';
-import type { OutcomeObserver } from './driver.ts';
+import type { AnswerOrigin, OutcomeObserver } from './driver.ts';
 
 /**
  * An arrival written more than this after its planned time is `late`: the generator did not keep
@@ -108,9 +108,9 @@ export class ArrivalTally {
   }
 
   /** A whole response arrived at `nowMs` for a request last written at `writtenMs`. */
-  onAnswer(arrival: ArrivalRef, writtenMs: number, nowMs: number, status: number, generated: boolean): void {
+  onAnswer(arrival: ArrivalRef, writtenMs: number, nowMs: number, status: number, origin: AnswerOrigin): void {
     if (this.#frozen) return;
-    this.#sinks.outcomes?.answered(status, generated);
+    this.#sinks.outcomes?.answered(status, origin);
     const ok = status >= 200 && status < 300;
     if (this.#windowOpen && nowMs >= this.#windowStartMs) {
       this.#window.completed++;
@@ -122,7 +122,8 @@ export class ArrivalTally {
     const key = String(status);
     totals.completed++;
     totals.status[key] = (totals.status[key] ?? 0) + 1;
-    if (generated) totals.gatewayGenerated[key] = (totals.gatewayGenerated[key] ?? 0) + 1;
+    if (origin === 'gateway') totals.gatewayGenerated[key] = (totals.gatewayGenerated[key] ?? 0) + 1;
+    if (origin === 'upstream') totals.upstreamAnswered[key] = (totals.upstreamAnswered[key] ?? 0) + 1;
     (ok ? this.#sinks.ok : this.#sinks.failed).record(Math.max(0, nowMs - writtenMs));
     this.#sinks.fromIntended.record(Math.max(0, nowMs - arrival.plannedMs));
   }

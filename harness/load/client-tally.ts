@@ -6,7 +6,8 @@
  * ourselves, exactly: this class is that bookkeeping, free of sockets so it can be unit-tested.
  */
 import { CAUSE_HEADER } from '../../fixtures/gateway/causes.ts';
-import type { OutcomeObserver, StepObservation } from './driver.ts';
+import { UPSTREAM_ANSWER_HEADER } from '../../fixtures/upstream/answer-mark.ts';
+import { answerOrigin, type AnswerOrigin, type OutcomeObserver, type StepObservation } from './driver.ts';
 
 /** Sink for latencies, in ms (a `LatencyRecorder` in production). */
 export interface LatencySink {
@@ -14,19 +15,19 @@ export interface LatencySink {
 }
 
 /** What every connection of a step added up to: the client's half of a `StepObservation`. */
-export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'errors' | 'window'>;
+export type TallyTotals = Pick<StepObservation, 'sent' | 'completed' | 'errored' | 'lost' | 'unfinished' | 'status' | 'gatewayGenerated' | 'upstreamAnswered' | 'errors' | 'window'>;
 
 /** Zero counts of every outcome a step tallies as it goes (`unfinished` and `window` come at the end). */
 export function emptyTotals(): Omit<TallyTotals, 'unfinished' | 'window'> {
-  return { sent: 0, completed: 0, errored: 0, lost: 0, status: {}, gatewayGenerated: {}, errors: {} };
+  return { sent: 0, completed: 0, errored: 0, lost: 0, status: {}, gatewayGenerated: {}, upstreamAnswered: {}, errors: {} };
 }
 
 /** The state of one connection: at most one request in flight. */
 interface ConnectionState {
   /** performance.now() when the in-flight request was written, or null when none is. */
   sentAt: number | null;
-  /** The headers of the response being read carried the gateway's cause header. */
-  generated: boolean;
+  /** Who the headers of the response being read say wrote it. */
+  origin: AnswerOrigin;
   /** The last request was superseded with no answer (counted as lost), possibly by a timeout. */
   lostJustNow: boolean;
   /** The driver stopped waiting for this connection; its `done` must not count a loss. */
@@ -52,7 +53,7 @@ export class ClientTally {
 
   /** Registers a connection; returns its index for the other calls. */
   addConnection(): number {
-    this.connections.push({ sentAt: null, generated: false, lostJustNow: false, cutOff: false });
+    this.connections.push({ sentAt: null, origin: 'unmarked', lostJustNow: false, cutOff: false });
     return this.connections.length - 1;
   }
 
@@ -64,7 +65,7 @@ export class ClientTally {
     state.lostJustNow = state.sentAt !== null;
     if (state.lostJustNow) this.#lose();
     state.sentAt = this.now();
-    state.generated = false;
+    state.origin = 'unmarked';
     this.totals.sent++;
     this.outcomes?.sent();
   }
@@ -72,30 +73,36 @@ export class ClientTally {
   /** Response headers arrived; `rawHeaders` is the parser's flat [name, value, …] list. */
   onHeaders(connection: number, rawHeaders: readonly string[] | undefined): void {
     const state = this.state(connection);
-    state.generated = false;
+    state.origin = 'unmarked';
     if (!rawHeaders) return;
+    let cause = false;
+    let upstream = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      if (rawHeaders[i]?.toLowerCase() === CAUSE_HEADER) state.generated = true;
+      const name = rawHeaders[i]?.toLowerCase();
+      if (name === CAUSE_HEADER) cause = true;
+      else if (name === UPSTREAM_ANSWER_HEADER) upstream = true;
     }
+    state.origin = answerOrigin(cause, upstream);
   }
 
   /** A whole response arrived. Latency comes from our own clock, not autocannon's. */
   onResponse(connection: number, statusCode: number): void {
     const state = this.state(connection);
     const key = String(statusCode);
-    const generated = state.generated;
+    const origin = state.origin;
     this.totals.completed++;
     if (statusCode >= 200 && statusCode < 300) this.ok++;
     this.totals.status[key] = (this.totals.status[key] ?? 0) + 1;
-    if (generated) this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
+    if (origin === 'gateway') this.totals.gatewayGenerated[key] = (this.totals.gatewayGenerated[key] ?? 0) + 1;
+    if (origin === 'upstream') this.totals.upstreamAnswered[key] = (this.totals.upstreamAnswered[key] ?? 0) + 1;
     if (state.sentAt !== null) {
       const ms = this.now() - state.sentAt;
       (statusCode >= 200 && statusCode < 300 ? this.latency.ok : this.latency.failed).record(ms);
     }
     state.sentAt = null;
-    state.generated = false;
+    state.origin = 'unmarked';
     state.lostJustNow = false;
-    this.outcomes?.answered(statusCode, generated);
+    this.outcomes?.answered(statusCode, origin);
   }
 
   /** A socket error (reset, refused, broken pipe) ended the request in flight. */
@@ -104,7 +111,7 @@ export class ClientTally {
     this.totals.errored++;
     this.totals.errors[code] = (this.totals.errors[code] ?? 0) + 1;
     state.sentAt = null;
-    state.generated = false;
+    state.origin = 'unmarked';
     this.outcomes?.failed(code);
   }
 

@@ -46,13 +46,25 @@ export interface StepRequest {
 }
 
 /**
+ * Who wrote an answer, by its marks: `gateway` (the Node gateway fixture's `x-overload-cause`),
+ * `upstream` (the upstream fixture's own non-2xx answer, passed through: `x-overload-upstream`),
+ * or `unmarked` (a real nginx or HAProxy, or a user's service, which mark nothing).
+ */
+export type AnswerOrigin = 'gateway' | 'upstream' | 'unmarked';
+
+/** The origin of an answer from whether it carries each mark; the gateway's mark wins. */
+export function answerOrigin(hasCauseHeader: boolean, hasUpstreamHeader: boolean): AnswerOrigin {
+  return hasCauseHeader ? 'gateway' : hasUpstreamHeader ? 'upstream' : 'unmarked';
+}
+
+/**
  * Hears each request's outcome as it happens, from the drivers' tallies (every request of every
  * phase). A timeline scenario buckets these by the time they come (`TimelineRecorder`).
  */
 export interface OutcomeObserver {
   sent(): void;
-  /** A whole response; `generated`: it carries the gateway's cause header. */
-  answered(status: number, generated: boolean): void;
+  /** A whole response, and who says they wrote it ({@link AnswerOrigin}). */
+  answered(status: number, origin: AnswerOrigin): void;
   /** A client-side error (`ECONNRESET`, `ETIMEDOUT`, …), or `lost`: the connection closed with no answer. */
   failed(code: string): void;
   /**
@@ -84,6 +96,8 @@ export interface StepObservation {
   status: Record<string, number>;
   /** Responses the gateway generated (they carry `x-overload-cause`), by status. */
   gatewayGenerated: Record<string, number>;
+  /** Non-2xx responses the upstream wrote itself and a gateway passed through (`x-overload-upstream`), by status. */
+  upstreamAnswered: Record<string, number>;
   /** Client-side errors by code. */
   errors: Record<string, number>;
   /** Latency by outcome from the actual send; open model: also of every answer from its planned time. */

@@ -10,7 +10,9 @@
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import { CAUSE_HEADER } from '../../fixtures/gateway/causes.ts';
+import { UPSTREAM_ANSWER_HEADER } from '../../fixtures/upstream/answer-mark.ts';
 import type { ArrivalRef, ArrivalTally } from './arrival-tally.ts';
+import { answerOrigin, type AnswerOrigin } from './driver.ts';
 
 /** What a request reports to, and reads the time from. */
 export interface PacedOwner {
@@ -34,7 +36,7 @@ export class PacedRequest implements Dispatcher.DispatchHandler, ArrivalRef {
   /** When undici last started writing the request (ms in the step), or −1 before it has. */
   #writtenMs = -1;
   #status = 0;
-  #generated = false;
+  #origin: AnswerOrigin = 'unmarked';
   #controller: Dispatcher.DispatchController | null = null;
   #giveUp: NodeJS.Timeout | undefined = undefined;
   #gaveUp = false;
@@ -80,7 +82,7 @@ export class PacedRequest implements Dispatcher.DispatchHandler, ArrivalRef {
     if (statusCode < 200) return;
     this.#status = statusCode;
     // undici hands the headers over with lower-case names.
-    this.#generated = headers[CAUSE_HEADER] !== undefined;
+    this.#origin = answerOrigin(headers[CAUSE_HEADER] !== undefined, headers[UPSTREAM_ANSWER_HEADER] !== undefined);
   }
 
   onResponseData(): void {
@@ -89,7 +91,7 @@ export class PacedRequest implements Dispatcher.DispatchHandler, ArrivalRef {
 
   onResponseEnd(): void {
     clearTimeout(this.#giveUp);
-    this.owner.tally.onAnswer(this, this.#writtenMs, this.owner.now(), this.#status, this.#generated);
+    this.owner.tally.onAnswer(this, this.#writtenMs, this.owner.now(), this.#status, this.#origin);
     this.owner.settled(this, this.#status >= 500);
   }
 

@@ -163,7 +163,8 @@ async function measureTimeline(
   await primeOpenDriver(scenario, fixtures, driver, signal);
   const t0 = performance.now();
   const now = (): number => performance.now() - t0;
-  const recorder = new TimelineRecorder(timeline.bucketMs, scenario.criterion.statuses, now, timeline.durationMs);
+  // A real nginx or HAProxy marks none of its answers: count them as a step does (measure-step.ts).
+  const recorder = new TimelineRecorder(timeline.bucketMs, scenario.criterion.statuses, now, timeline.durationMs, fixtures.unmarked === true);
   const events: TimelineEventRecord[] = [];
   const record = (event: TimelineEventRecord): void => {
     events.push(event);

@@ -23,7 +23,7 @@ export interface StepVerdict {
 /**
  * Judges one step. Failures count only responses the GATEWAY generated with a criterion status
  * (`observation.gatewayGenerated`): an upstream's own 503 passed through is not a gateway
- * failure. Errored and lost requests count too, because the client got no answer at all.
+ * failure (`observation.upstreamAnswered` says which those are where the gateway marks nothing). Errored and lost requests count too, because the client got no answer at all.
  * The denominator leaves out requests still in flight when the step ended; a step in which
  * nothing finished has a ratio of 0 (no evidence of failure, rather than a division by zero),
  * and rates over a 0 ms step are 0.
@@ -33,10 +33,15 @@ export function judgeStep(
   criterion: Pick<CriterionConfig, 'failureRatio' | 'statuses'>,
   options: { countUnmarked?: boolean } = {},
 ): StepVerdict {
-  // An external target marks nothing: every response with a criterion status counts, since the
-  // client cannot tell the gateway's 502 from one passed through (`countUnmarked`).
-  const counted = options.countUnmarked === true ? observation.status : observation.gatewayGenerated;
-  const gatewayFailures = criterion.statuses.reduce((sum, status) => sum + (counted[String(status)] ?? 0), 0);
+  // A real gateway or an external target marks nothing (`countUnmarked`): every response with a
+  // criterion status counts, but for those the upstream fixture marked as its own (its 503s,
+  // passed through), which are no gateway's failure.
+  const countOf = (status: number): number => {
+    const key = String(status);
+    if (options.countUnmarked !== true) return observation.gatewayGenerated[key] ?? 0;
+    return (observation.status[key] ?? 0) - (observation.upstreamAnswered[key] ?? 0);
+  };
+  const gatewayFailures = criterion.statuses.reduce((sum, status) => sum + countOf(status), 0);
   const failures = gatewayFailures + observation.errored + observation.lost;
   const finished = observation.sent - observation.unfinished;
   const failureRatio = finished > 0 ? failures / finished : 0;

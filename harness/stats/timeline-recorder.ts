@@ -3,7 +3,7 @@
  * tally tells each outcome as it comes ({@link OutcomeObserver}), the runner adds the gateway's
  * cause counters as they grow. Pure but for the injected clock, so it is tested exactly.
  */
-import type { OutcomeObserver } from '../load/driver.ts';
+import type { AnswerOrigin, OutcomeObserver } from '../load/driver.ts';
 import type { TimelineBucket } from '../report/schema.ts';
 
 export class TimelineRecorder implements OutcomeObserver {
@@ -12,7 +12,8 @@ export class TimelineRecorder implements OutcomeObserver {
 
   /**
    * `now()` is in ms from the start of the load; `failureStatuses` are the criterion's: a
-   * gateway-generated answer with one of them is a failure, as in a step (stats/criterion.ts).
+   * gateway-generated answer with one of them is a failure, as in a step (stats/criterion.ts),
+   * and so is an unmarked one when `countUnmarked` (a real nginx or HAProxy marks nothing).
    * With `durationMs`, what comes after the load's end (answers in the tail) counts in the last
    * bucket: a bucket of its own, mostly empty, would read as a collapse of the traffic.
    */
@@ -21,6 +22,7 @@ export class TimelineRecorder implements OutcomeObserver {
     failureStatuses: readonly number[],
     private readonly now: () => number,
     private readonly durationMs: number = Number.POSITIVE_INFINITY,
+    private readonly countUnmarked = false,
   ) {
     this.#failureStatuses = new Set(failureStatuses);
   }
@@ -29,12 +31,13 @@ export class TimelineRecorder implements OutcomeObserver {
     this.#bucket().sent++;
   }
 
-  answered(status: number, generated: boolean): void {
+  answered(status: number, origin: AnswerOrigin): void {
     const bucket = this.#bucket();
     const key = String(status);
     bucket.status[key] = (bucket.status[key] ?? 0) + 1;
     if (status >= 200 && status < 300) bucket.ok++;
-    if (generated && this.#failureStatuses.has(status)) this.#fail(bucket);
+    const gatewayFailed = origin === 'gateway' || (origin === 'unmarked' && this.countUnmarked);
+    if (gatewayFailed && this.#failureStatuses.has(status)) this.#fail(bucket);
   }
 
   failed(code: string): void {

@@ -85,6 +85,7 @@ export class FakeSystem {
       late: 0,
       status: failed > 0 ? { '200': ok, '502': failed } : { '200': ok },
       gatewayGenerated: failed > 0 ? { '502': failed } : {},
+      upstreamAnswered: {},
       errors: {},
       latencyMs: {
         ok: { count: ok, p50: 10, p90: 12, p99: 15, max: 20 },

@@ -26,7 +26,7 @@ describe('the open-loop arrival tally', () => {
   it('times an answer from the actual send and, apart, from the planned time', () => {
     const { tally, sinks } = setup();
     const a = send(tally, judged(400), 401.5);
-    tally.onAnswer(a, 401.5, 411.5, 200, false);
+    tally.onAnswer(a, 401.5, 411.5, 200, 'unmarked');
     assert.deepEqual(sinks.ok, [10]);
     assert.deepEqual(sinks.fromIntended, [11.5]);
     assert.deepEqual(sinks.sendLag, [1.5]);
@@ -35,7 +35,7 @@ describe('the open-loop arrival tally', () => {
   it('judges only the window’s arrivals: warm-up ones are sent and answered but counted nowhere else', () => {
     const { tally, sinks } = setup();
     const w = send(tally, warmup(100), 100);
-    tally.onAnswer(w, 100, 110, 502, true);
+    tally.onAnswer(w, 100, 110, 502, 'gateway');
     const result = tally.result();
     assert.deepEqual([result.sent, result.completed, result.late], [0, 0, 0]);
     assert.deepEqual(result.status, {});
@@ -46,9 +46,9 @@ describe('the open-loop arrival tally', () => {
     const { tally } = setup();
     const early = send(tally, warmup(290), 290);
     const last = send(tally, judged(1290), 1290);
-    tally.onAnswer(early, 290, 305, 200, false); // a warm-up arrival answered inside the window
+    tally.onAnswer(early, 290, 305, 200, 'unmarked'); // a warm-up arrival answered inside the window
     tally.closeWindow();
-    tally.onAnswer(last, 1290, 1310, 200, false); // a judged arrival answered in the tail
+    tally.onAnswer(last, 1290, 1310, 200, 'unmarked'); // a judged arrival answered in the tail
     const result = tally.result();
     assert.deepEqual(result.window, { completed: 1, ok: 1 });
     assert.equal(result.completed, 1);
@@ -88,7 +88,7 @@ describe('the open-loop arrival tally', () => {
     const { tally, sinks } = setup(0);
     const a = send(tally, judged(0), 1);
     tally.onWrite(a, 40, false);
-    tally.onAnswer(a, 40, 45, 200, false);
+    tally.onAnswer(a, 40, 45, 200, 'unmarked');
     assert.deepEqual(sinks.sendLag, [1]);
     assert.deepEqual(sinks.ok, [5], 'latency from the write that got the answer');
     assert.equal(tally.result().late, 0);
@@ -108,9 +108,9 @@ describe('the open-loop arrival tally', () => {
 
   it('counts gateway-generated answers by status, apart from the upstream’s own', () => {
     const { tally, sinks } = setup(0);
-    tally.onAnswer(send(tally, judged(0), 0), 0, 3, 502, true);
-    tally.onAnswer(send(tally, judged(1), 1), 1, 4, 503, false);
-    tally.onAnswer(send(tally, judged(2), 2), 2, 5, 204, false);
+    tally.onAnswer(send(tally, judged(0), 0), 0, 3, 502, 'gateway');
+    tally.onAnswer(send(tally, judged(1), 1), 1, 4, 503, 'unmarked');
+    tally.onAnswer(send(tally, judged(2), 2), 2, 5, 204, 'unmarked');
     const result = tally.result();
     assert.deepEqual(result.status, { '502': 1, '503': 1, '204': 1 });
     assert.deepEqual(result.gatewayGenerated, { '502': 1 });
@@ -121,7 +121,7 @@ describe('the open-loop arrival tally', () => {
   it('on cut-off keeps what is in flight as unfinished, counts the never-written as late too, and ignores later events', () => {
     const { tally } = setup(0);
     const answered = send(tally, judged(0), 0);
-    tally.onAnswer(answered, 0, 2, 200, false);
+    tally.onAnswer(answered, 0, 2, 200, 'unmarked');
     const hung = send(tally, judged(10), 10);
     const queued = judged(20);
     tally.onDispatch(queued, 20); // waiting in undici's queue for a free connection
@@ -141,7 +141,7 @@ describe('the open-loop arrival tally', () => {
       tally.onDispatch(a, i);
       if (outcome === 'unwritten') return;
       tally.onWrite(a, i + 0.5, true);
-      if (outcome === 'answer') tally.onAnswer(a, i + 0.5, i + 2, 200, false);
+      if (outcome === 'answer') tally.onAnswer(a, i + 0.5, i + 2, 200, 'unmarked');
       if (outcome === 'error') tally.onError(a, 'UND_ERR_SOCKET', true);
     });
     const result = tally.result();

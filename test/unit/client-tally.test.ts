@@ -34,10 +34,14 @@ describe('the closed-loop client tally', () => {
     tally.onRequest(c);
     tally.onHeaders(c, ['content-length', '0']);
     tally.onResponse(c, 503);
+    tally.onRequest(c);
+    tally.onHeaders(c, ['X-Overload-Upstream', 'shed', 'content-length', '0']);
+    tally.onResponse(c, 503);
     const result = tally.result();
-    assert.deepEqual(result.status, { '502': 1, '503': 1 });
+    assert.deepEqual(result.status, { '502': 1, '503': 2 });
     assert.deepEqual(result.gatewayGenerated, { '502': 1 });
-    assert.equal(failed.length, 2);
+    assert.deepEqual(result.upstreamAnswered, { '503': 1 }, 'the upstream’s own 503, passed through');
+    assert.equal(failed.length, 3);
   });
 
   it('counts a request superseded with no answer and no error as lost (a FIN before the response)', () => {

@@ -20,6 +20,7 @@ function observation(overrides: Partial<StepObservation> = {}): StepObservation 
     late: 0,
     status: { '200': 900, '502': 60, '503': 30 },
     gatewayGenerated: { '502': 60 },
+    upstreamAnswered: {},
     errors: { ECONNRESET: 6 },
     latencyMs: { ok: null, failed: null, fromIntended: null },
     generator: { cpu: 0.3, eventLoopDelayP99Ms: 12, eventLoopDelayMaxMs: 20, sendLagP99Ms: null },
@@ -44,6 +45,12 @@ describe('judgeStep', () => {
     const verdict = judgeStep(observation({ errored: 0, lost: 0, gatewayGenerated: {} }), { failureRatio: 0.01, statuses: [502, 503] }, { countUnmarked: true });
     assert.equal(verdict.failures, 90);
     assert.equal(verdict.passed, false);
+  });
+
+  it('behind a gateway that marks nothing, counts every criterion status but the upstream’s own 503s it passed through', () => {
+    // HAProxy's profile counts 503: its own (SC, refused) do, the upstream's shed 503s do not.
+    const verdict = judgeStep(observation({ errored: 0, lost: 0, gatewayGenerated: {}, upstreamAnswered: { '503': 20 } }), { failureRatio: 0.01, statuses: [502, 503] }, { countUnmarked: true });
+    assert.equal(verdict.failures, 60 + 30 - 20);
   });
 
   it('counts every criterion status the gateway generated', () => {

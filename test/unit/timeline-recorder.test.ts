@@ -44,7 +44,7 @@ describe('TimelineRecorder', () => {
     at(10);
     timeline.sent();
     at(800);
-    timeline.answered(200, false);
+    timeline.answered(200, 'unmarked');
     assert.deepEqual(timeline.buckets(), [
       bucket(0, { sent: 1 }),
       bucket(250),
@@ -55,30 +55,39 @@ describe('TimelineRecorder', () => {
 
   it('counts every 2xx as ok and every answer by its status', () => {
     const { timeline } = recorder();
-    for (const status of [200, 204, 299, 300, 404, 200]) timeline.answered(status, false);
+    for (const status of [200, 204, 299, 300, 404, 200]) timeline.answered(status, 'unmarked');
     assert.deepEqual(timeline.buckets(), [bucket(0, { ok: 4, status: { '200': 2, '204': 1, '299': 1, '300': 1, '404': 1 } })]);
   });
 
   it('fails a gateway-generated criterion status, and not the same status passed through from the upstream', () => {
     const { timeline, at } = recorder([502]);
     at(100);
-    timeline.answered(502, false);
+    timeline.answered(502, 'unmarked');
     assert.equal(timeline.buckets()[0]?.failures, 0);
     at(120);
-    timeline.answered(502, true);
+    timeline.answered(502, 'gateway');
     assert.deepEqual(timeline.buckets(), [bucket(0, { failures: 1, firstFailureAt: 120, lastFailureAt: 120, status: { '502': 2 } })]);
+  });
+
+  it('behind a gateway that marks nothing, fails its unmarked criterion statuses and not the upstream’s own (countUnmarked)', () => {
+    const timeline = new TimelineRecorder(250, [502, 503], () => 10, Number.POSITIVE_INFINITY, true);
+    timeline.answered(502, 'unmarked');
+    timeline.answered(503, 'unmarked');
+    timeline.answered(503, 'upstream');
+    timeline.answered(200, 'unmarked');
+    assert.deepEqual(timeline.buckets(), [bucket(0, { sent: 0, ok: 1, failures: 2, firstFailureAt: 10, lastFailureAt: 10, status: { '502': 1, '503': 2, '200': 1 } })]);
   });
 
   it('does not fail a generated status the criterion does not name (a 503 when statuses is [502])', () => {
     const { timeline } = recorder([502]);
-    timeline.answered(503, true);
-    timeline.answered(503, false);
+    timeline.answered(503, 'gateway');
+    timeline.answered(503, 'unmarked');
     assert.deepEqual(timeline.buckets(), [bucket(0, { status: { '503': 2 } })]);
   });
 
   it('fails a generated 503 when the criterion names it (HAProxy and Envoy profiles)', () => {
     const { timeline } = recorder([502, 503]);
-    timeline.answered(503, true);
+    timeline.answered(503, 'gateway');
     assert.equal(timeline.buckets()[0]?.failures, 1);
   });
 
@@ -97,7 +106,7 @@ describe('TimelineRecorder', () => {
     const { timeline, at } = recorder();
     for (const ms of [260.4, 270, 499.4, 510.5]) {
       at(ms);
-      timeline.answered(502, true);
+      timeline.answered(502, 'gateway');
     }
     const [first, second, third] = timeline.buckets();
     assert.deepEqual(first, bucket(0));
@@ -178,9 +187,9 @@ describe('TimelineRecorder', () => {
       at(800);
       timeline.sent();
       at(1020);
-      timeline.answered(200, false);
+      timeline.answered(200, 'unmarked');
       at(1300);
-      timeline.answered(502, true);
+      timeline.answered(502, 'gateway');
       at(2500);
       timeline.failed('lost');
       timeline.addCauses({ upstream_refused: 1 });
@@ -210,7 +219,7 @@ describe('TimelineRecorder', () => {
 
   it('returns copies: changing what buckets() gave changes nothing recorded', () => {
     const { timeline } = recorder();
-    timeline.answered(502, true);
+    timeline.answered(502, 'gateway');
     timeline.failed('lost');
     timeline.addCauses({ upstream_refused: 1 });
     const given = timeline.buckets();
