@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes.ts';
 export type ErrorCode =
   | 'SCENARIO_INVALID'
   | 'SCENARIO_NOT_FOUND'
+  | 'SCENARIO_UNSUPPORTED'
   | 'OVERRIDE_INVALID'
   | 'OUTPUT_UNWRITABLE'
   | 'USAGE'

@@ -20,4 +20,9 @@ export default defineScenario({
     { dominantCause: 'upstream_invalid' },
     { onsetMatchesTheory: true },
   ],
+  behind: {
+    nginx: {
+      note: 'nginx 1.22 does not answer 502 for a malformed status line: ngx_http_proxy_process_status_line logs "upstream sent no valid HTTP/1.0 header" and passes the bytes on as an HTTP/0.9 answer (its 502 path is under #if 0), then keeps the client connection open for keepalive_timeout (75 s). The client cannot read the answer and gives up after load.clientTimeoutMs: the failures are client timeouts, not 502s, and the run takes about a minute.',
+    },
+  },
 });

@@ -18,4 +18,10 @@ export default defineScenario({
     { noFailuresBelow: 8 },
     { onsetMatchesTheory: true },
   ],
+  behind: {
+    haproxy: {
+      note: 'HAProxy holds more server connections than requests in flight: under its default `http-reuse safe` the first request of every client session goes over a new server connection, and idle ones stay pooled from step to step (configuration.txt, http-reuse and pool-purge-delay). The upstream closes the ones beyond its limit at the start of a step, so the onset is not at limit + 1 (measured 5 and 9); the cause, SH (upstream_closed), is what holds.',
+      expect: [{ dominantCause: 'upstream_closed' }],
+    },
+  },
 });

@@ -17,4 +17,9 @@ export default defineScenario({
     { dominantCause: 'upstream_refused' },
     { failureWindows: { min: 2 } },
   ],
+  behind: {
+    haproxy: {
+      note: 'HAProxy answers 503 (SC: connection refused), not 502, while the upstream is down, and a crash that cuts a request on a reused client connection closes it without an answer or a log line (http_ana.c, abort_keep_alive): the client counts those as lost.',
+    },
+  },
 });

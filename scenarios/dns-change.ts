@@ -29,4 +29,14 @@ export default defineScenario({
     { failureWindows: { min: 1, max: 1 } },
     { recoveryWithinMs: 2500 },
   ],
+  behind: {
+    nginx: {
+      note: 'nginx resolves the host of a literal proxy_pass once, at start-up; re-resolving needs a `resolver` and a variable in proxy_pass (or `server … resolve`, open source from 1.27.3) and a DNS server to ask. The name here lives in the Node gateway fixture’s own one-record zone, which no real gateway can query.',
+      unsupported: true,
+    },
+    haproxy: {
+      note: 'HAProxy resolves server addresses with libc at start-up and keeps them for the life of the process unless a `resolvers` section names a DNS server (configuration.txt §5.3). The name here lives in the Node gateway fixture’s own one-record zone, which no real gateway can query.',
+      unsupported: true,
+    },
+  },
 });

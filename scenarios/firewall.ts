@@ -17,4 +17,10 @@ export default defineScenario({
     { dominantCause: 'upstream_reset' },
     { onsetMatchesTheory: true },
   ],
+  behind: {
+    haproxy: {
+      note: 'HAProxy logs the firewall’s reset of a fresh connection as SH (502, upstream_closed) or, when it comes before HAProxy has confirmed the connect, as SC (503, upstream_refused), by timing alone; and it closes some client connections without an answer or a log line (http_ana.c, abort_keep_alive). The onset holds; which cause dominates does not (measured 69 % upstream_closed in one run, 100 % upstream_refused in the next).',
+      expect: [{ onset: { between: [145, 170] } }, { onsetMatchesTheory: true }],
+    },
+  },
 });

@@ -14,4 +14,6 @@ export default defineScenario({
     "keepalive-race with the upstream's keep-alive timeout (65 s) above the gateway's idle timeout (60 s), as AWS, nginx and Envoy advise: the same low, bursty POSTs, and not one 502",
   upstream: { ...race.upstream, keepAliveTimeoutMs: 65_000 },
   expect: [{ noFailuresBeforeMs: race.timeline.durationMs }, { failureWindows: { min: 0, max: 0 } }],
+  // The race's readings behind nginx and HAProxy are about losing it; fixed, no gateway loses it.
+  behind: {},
 });

@@ -23,4 +23,14 @@ export default defineScenario({
     { dominantCause: 'keepalive_race' },
     { failureWindows: { min: 2 } },
   ],
+  behind: {
+    nginx: {
+      note: 'nginx loses the race as the fixture does (it never retries a POST: proxy_next_upstream without non_idempotent), but its error log cannot tell a race from any other premature close: it logs "upstream prematurely closed connection while reading response header", upstream_closed.',
+      expect: [{ dominantCause: 'upstream_closed' }, { failureWindows: { min: 2 } }],
+    },
+    haproxy: {
+      note: 'HAProxy does not lose this race: it passes the upstream’s `Keep-Alive: timeout=1` on to the client, whose next burst comes on new connections, and under its default `http-reuse safe` the first request of a client session always gets a new server connection, never an idle one the upstream is closing (configuration.txt, http-reuse). With `http-reuse always` it loses it like nginx.',
+      expect: [{ failureWindows: { min: 0, max: 0 } }],
+    },
+  },
 });

@@ -26,4 +26,9 @@ export default defineScenario({
     { failureWindows: { min: 1, max: 1 } },
     { recoveryWithinMs: 500 },
   ],
+  behind: {
+    haproxy: {
+      note: 'HAProxy answers 503 (SC: the connection was refused), not 502, while the upstream is down; its profile counts 503s as failures (configuration.txt §8.5).',
+    },
+  },
 });

@@ -17,4 +17,9 @@ export default defineScenario({
     { dominantCause: 'upstream_closed' },
     { noFailuresBelow: 20 },
   ],
+  behind: {
+    haproxy: {
+      note: 'HAProxy logs a reset and a clean close of the upstream connection alike (SH: the server aborted before sending its full headers), so its cause is upstream_closed; and a failure on a reused client connection is closed without an answer or a log line (http_ana.c, abort_keep_alive), which the client counts as lost.',
+    },
+  },
 });

@@ -15,4 +15,9 @@ export default defineScenario({
   // Judged against theory rather than the number 21, so `--set upstream.workers=…`,
   // `--set upstream.queue=…` or another shed mode still check the harness against the model.
   expect: [{ onsetMatchesTheory: true }],
+  behind: {
+    haproxy: {
+      note: 'HAProxy logs a reset and a clean close of the upstream connection alike (SH: the server aborted before sending its full headers), so its cause is upstream_closed; and a failure on a reused client connection is closed without an answer or a log line (http_ana.c, abort_keep_alive), which the client counts as lost.',
+    },
+  },
 });

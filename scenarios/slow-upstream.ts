@@ -21,4 +21,14 @@ export default defineScenario({
     // beside hundreds of 504s would mislead (found in review).
     { onset: { between: [102, 400] } },
   ],
+  behind: {
+    nginx: {
+      note: 'nginx’s `keepalive` is an idle cache (512 here), not a limit: the upstream connections it established survive from step to step, so its 502 onset depends on the steps before it (513 connections after the search had been to 1,024; none in a cold step at 513). Its proxy_connect_timeout gives 504 ("upstream timed out (110) while connecting"). What holds is the 504s below the 502s.',
+      expect: [{ causeBelowOnset: 'upstream_timeout' }],
+    },
+    haproxy: {
+      note: 'HAProxy answers 503 (sC), not 504, when `timeout connect` expires (configuration.txt §8.5), and its profile counts 503s, so its onset is the first connect timeout, far below C + Q (8 connections here) rather than a 502 past the queue.',
+      expect: [{ dominantCause: 'upstream_timeout' }],
+    },
+  },
 });

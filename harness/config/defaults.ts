@@ -52,6 +52,7 @@ export const DEFAULTS: Omit<Scenario, 'name' | 'criterion'> & { criterion: { fai
   timeline: { durationMs: 0, offered: 0, bucketMs: 250, events: [] },
   seed: 1,
   expect: [],
+  behind: {},
 };
 
 /** Step length under `--quick`. */

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OverloadError, type Problem } from '../errors.ts';
 import { isRecord } from './cross-checks.ts';
 import { QUICK_STEP_MS } from './defaults.ts';
+import { applyGatewayVariant, assertSupportedBehind } from './gateway-variant.ts';
 import { applyOverrides } from './overrides.ts';
 import type { Scenario } from './scenario.ts';
 import { validateScenario } from './schema.ts';
@@ -44,8 +45,9 @@ export interface ScenarioListing {
 /**
  * Loads the scenario `ref` (a name in the scenarios folder, or a path to a .ts/.js file relative
  * to the working directory), applies the options and validates it.
- * @throws OverloadError `SCENARIO_NOT_FOUND` naming where it looked and the available names, or
- *   `SCENARIO_INVALID` with every problem; both exit 2.
+ * @throws OverloadError `SCENARIO_NOT_FOUND` naming where it looked and the available names,
+ *   `SCENARIO_UNSUPPORTED` for a scenario that means nothing behind its gateway (`behind`), or
+ *   `SCENARIO_INVALID` with every problem; all exit 2.
  */
 export async function loadScenario(ref: string, options: LoadOptions = {}): Promise<Scenario> {
   const dir = options.scenariosDir ?? SCENARIOS_DIR;
@@ -57,10 +59,12 @@ export async function loadScenario(ref: string, options: LoadOptions = {}): Prom
   if (!overridden.ok) problems.push(...overridden.problems);
   if (imported.ok) {
     const input = options.seed === undefined || !isRecord(overridden.input) ? overridden.input : { ...overridden.input, seed: options.seed };
+    if (overridden.ok) assertSupportedBehind(input, ref);
     const result = validateScenario(input);
     if (!result.ok) problems.push(...result.problems);
     else if (problems.length === 0) {
-      return options.quick === true && !overridden.paths.includes('load.stepMs') ? quick(result.scenario) : result.scenario;
+      const scenario = applyGatewayVariant(result.scenario, overridden.paths);
+      return options.quick === true && !overridden.paths.includes('load.stepMs') ? quick(scenario) : scenario;
     }
   }
   throw new OverloadError('SCENARIO_INVALID', `Scenario "${ref}" (${file}) is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {

@@ -248,7 +248,25 @@ export interface Scenario {
   timeline: TimelineConfig;
   seed: number;
   expect: Expectation[];
+  /** Where a real gateway reads the scenario differently from the Node fixture (`--gateway nginx|haproxy`). */
+  behind: GatewayVariants;
 }
+
+/**
+ * The scenario behind one real gateway, where that gateway answers, logs or pools differently from
+ * the Node fixture (issue 6): what it checks there instead, or that it means nothing there.
+ */
+export interface GatewayVariant {
+  /** How and why the gateway differs here, citing its documentation or source; the report quotes it. */
+  note: string;
+  /** What the scenario checks behind this gateway, in place of `expect` (a `--set expect=…` still wins). */
+  expect?: Expectation[] | undefined;
+  /** The scenario means nothing behind this gateway (the note says why): `run` refuses it, `run --all` skips it. */
+  unsupported?: boolean | undefined;
+}
+
+/** The variants by real gateway; the Node fixture is what the scenario itself describes. */
+export type GatewayVariants = Partial<Record<Exclude<GatewayKind, 'node'>, GatewayVariant | undefined>>;
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 

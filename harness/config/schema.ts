@@ -122,6 +122,18 @@ const timeline = z.strictObject({
   }),
 });
 
+/** One real gateway's reading of the scenario (scenario.ts `GatewayVariant`). */
+const gatewayVariant = z.strictObject({
+  note: z.string().min(1),
+  expect: z.array(expectation).optional(),
+  unsupported: z.boolean().optional(),
+});
+const VARIANT_RULE = {
+  kind: 'json',
+  must: 'must be { note: "why this gateway differs, with its source", expect?: [...], unsupported?: true }',
+  fix: () => "write e.g. { note: 'HAProxy answers 503 for a refused connection (configuration.txt §8.5, SC)', expect: [{ failureWindows: { min: 1 } }] }",
+} as const;
+
 /** The scenario schema; sections default to `{}` (then to their fields' defaults) when left out. */
 const scenarioSchema = z.strictObject({
   name: z.string().regex(NAME).register(FIELD_RULES, {
@@ -146,6 +158,9 @@ const scenarioSchema = z.strictObject({
     must: `must be a list; each entry ${EXPECT_MUST}`,
     fix: () => 'write e.g. [{ noFailuresBelow: 20 }]',
   }),
+  behind: z
+    .strictObject({ nginx: gatewayVariant.optional().register(FIELD_RULES, VARIANT_RULE), haproxy: gatewayVariant.optional().register(FIELD_RULES, VARIANT_RULE) })
+    .prefault({}),
 });
 
 /** Every leaf field by path, and every section's keys by path (`''` is the scenario itself). */

@@ -4,7 +4,7 @@
  */
 import type { Scenario } from '../config/scenario.ts';
 import { addCounts } from '../stats/counts.ts';
-import { reportHead } from './build.ts';
+import { gatewayNote, reportHead } from './build.ts';
 import { causeTotals } from './explain.ts';
 import { explainTimeline, type TimelineClients } from './explain-timeline.ts';
 import { rateProfile } from '../config/rate-profile.ts';
@@ -48,7 +48,7 @@ export function buildTimelineReport(input: TimelineReportInput): Report {
     capacity: null,
     theory: null,
     causes,
-    explanation: timeline === null ? ['The run ended before the timeline was measured.'] : explainTimeline(timeline, unit, causes, clientsOf(scenario)),
+    explanation: [...(timeline === null ? ['The run ended before the timeline was measured.'] : explainTimeline(timeline, unit, causes, clientsOf(scenario))), ...gatewayNote(scenario)],
     trials: [],
     expectations: evaluateExpectations(scenario.expect, {
       onset: null,

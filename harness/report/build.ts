@@ -2,6 +2,7 @@
  * Assembles the report from what a run measured (pure: no clock, no disk). The runner calls it
  * after every step, so an interrupted run still leaves a complete, readable report.
  */
+import { variantOf } from '../config/gateway-variant.ts';
 import os from 'node:os';
 import type { Scenario } from '../config/scenario.ts';
 import { addCounts } from '../stats/counts.ts';
@@ -70,10 +71,19 @@ export function buildReport(input: ReportInput): Report {
     capacity: capacity(allSteps),
     theory: input.theory,
     causes,
-    explanation: explain(base),
+    explanation: [...explain(base), ...(input.target === undefined ? gatewayNote(scenario) : [])],
     trials: input.trials.length > 1 ? input.trials : [],
     expectations: evaluateExpectations(input.target === undefined ? scenario.expect : scenario.expect.filter(judgedAgainstTarget), { onset, causes, steps: allSteps, unit, theoryOnset: input.theory?.onset ?? null }),
   };
+}
+
+/**
+ * The scenario's note on the real gateway it ran behind (`behind.<gateway>.note`), as the last
+ * sentence of the explanation: where that gateway answers or logs differently, and why.
+ */
+export function gatewayNote(scenario: Scenario): string[] {
+  const variant = variantOf(scenario);
+  return variant === null ? [] : [`Behind ${scenario.gateway.kind}: ${variant.note}`];
 }
 
 /** The fields every report starts with, whatever its plan: version, tool, time, the scenario run and where. */

@@ -115,6 +115,8 @@ const timelineEvent = z.union([
 ]);
 
 /** The resolved scenario (`Scenario` in `config/scenario.ts`), read leniently: this is a reader, not the validator. */
+const gatewayVariant = z.object({ note: z.string(), expect: z.array(expectation).optional(), unsupported: z.boolean().optional() });
+
 const scenarioParameters = z.object({
   name: z.string(),
   description: z.string(),
@@ -173,6 +175,13 @@ const scenarioParameters = z.object({
     .default({ durationMs: 0, offered: 0, bucketMs: 250, events: [] }),
   seed: z.number(),
   expect: z.array(expectation),
+  // Added with the catalogue behind real gateways: absent in earlier reports, which had no variants.
+  behind: z
+    .object({
+      nginx: gatewayVariant.optional(),
+      haproxy: gatewayVariant.optional(),
+    })
+    .default({}),
 });
 
 /** The zod schema of `report.json` (schema version 1). */

@@ -77,7 +77,7 @@ describe('--set overrides', () => {
     { set: 'upstream.worker=3', path: 'upstream.worker', message: 'is not a scenario field', fix: 'did you mean `upstream.workers` or `upstream.work`?' },
     { set: 'workers=3', path: 'workers', message: 'is not a scenario field', fix: 'did you mean `upstream.workers`?' },
     { set: 'gateway.workers=3', path: 'gateway.workers', message: 'is not a scenario field', fix: 'did you mean `upstream.workers`?' },
-    { set: 'timeout=3', path: 'timeout', message: 'is not a scenario field', fix: 'use a known path such as upstream.workers; the sections are upstream, gateway, load, load.retry, search, ramp, criterion, caps, timeline' },
+    { set: 'timeout=3', path: 'timeout', message: 'is not a scenario field', fix: 'use a known path such as upstream.workers; the sections are upstream, gateway, load, load.retry, search, ramp, criterion, caps, timeline, behind' },
     { set: 'upstream=3', path: 'upstream', message: 'is a section, not a field', fix: 'set one of its fields, e.g. upstream.workers, upstream.queue, upstream.serviceMs' },
     { set: 'seed', path: 'seed', message: '--set must be written path=value', fix: 'write --set seed=<value>' },
     { set: '=3', path: '', message: '--set must be written path=value', fix: 'write e.g. --set upstream.workers=8' },

@@ -43,6 +43,14 @@ describe('the run --all summary', () => {
     assert.equal(allHeld(bad), false);
   });
 
+  it('shows a scenario skipped behind a gateway where it means nothing, which does not fail the run', () => {
+    const skipped: SummaryRow[] = [...rows, { scenario: 'dns-change', report: null, comparison: null, error: null, seconds: 0, skipped: 'means nothing behind nginx: it resolves once.' }];
+    const text = renderText(skipped);
+    assert.match(text, /^dns-change +— +— +— +skipped: means nothing behind nginx: it resolves once\. +— +—$/m);
+    assert.match(text, /^All 2 scenarios held their expectations\. 1 skipped: it means nothing behind this gateway\.$/m);
+    assert.equal(allHeld(skipped), true);
+  });
+
   it('renders the same table in Markdown, escaping pipes', () => {
     const md = renderMarkdown([{ scenario: 'x|y', report: closed, comparison: null, error: null, seconds: 2 }]);
     assert.match(md, /^\| scenario \| onset \| theory \| dominant cause \| expectations \| baseline \| time \|$/m);

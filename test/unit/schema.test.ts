@@ -271,6 +271,7 @@ describe('validateScenario', () => {
     assert.deepStrictEqual(SCENARIO_FIELDS.get('upstream.shed')?.values, ['reset', 'close', 'hang', '503']);
     assert.equal(kinds['upstream.finDelayMs'], 'integer');
     assert.equal(kinds['load.burst'], 'integer');
-    assert.equal(SCENARIO_FIELDS.size, 60);
+    assert.equal(kinds['behind.nginx'], 'json');
+    assert.equal(SCENARIO_FIELDS.size, 62);
   });
 });

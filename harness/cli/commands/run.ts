@@ -125,7 +125,17 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
   // Check every scenario, baseline and folder first: a mistake in the 7th should not wait for 6 runs.
   const runs: PreparedRun[] = [];
   const gateway = singleGateway(args, 'overload run --all');
-  for (const name of names) runs.push(await prepare(args, name, path.join(root, name), io, gateway));
+  /** Scenarios that mean nothing behind the gateway of the run (`behind.<gateway>.unsupported`), and why. */
+  const skipped = new Map<string, string>();
+  for (const name of names) {
+    try {
+      runs.push(await prepare(args, name, path.join(root, name), io, gateway));
+    } catch (error) {
+      if (!(error instanceof OverloadError) || error.code !== 'SCENARIO_UNSUPPORTED') throw error;
+      skipped.set(name, `means nothing behind ${gateway ?? 'this gateway'}`);
+      writeLine(io.stderr, `skipping ${name}: ${error.message}`);
+    }
+  }
 
   const stop = stopOnSignal(io);
   let turns: Turn[];
@@ -134,7 +144,13 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
   } finally {
     stop.off();
   }
-  const rows: SummaryRow[] = turns.map((turn) => ({ scenario: turn.run.scenario.name, report: turn.outcome?.report ?? null, comparison: turn.outcome?.comparison ?? null, error: turn.error, seconds: turn.seconds }));
+  const ranRows = new Map(
+    turns.map((turn) => [turn.run.scenario.name, { scenario: turn.run.scenario.name, report: turn.outcome?.report ?? null, comparison: turn.outcome?.comparison ?? null, error: turn.error, seconds: turn.seconds }]),
+  );
+  // In the catalogue's order, the skipped ones where they would have run.
+  const rows: SummaryRow[] = names.map(
+    (name) => ranRows.get(name) ?? { scenario: name, report: null, comparison: null, error: null, seconds: 0, skipped: skipped.get(name) ?? 'not run' },
+  );
   writeLine(io.stdout);
   io.stdout.write(renderSummaryText(rows));
   const summaryFile = path.join(root, 'summary.md');

@@ -18,6 +18,8 @@ export interface SummaryRow {
   error: string | null;
   /** Wall time of the scenario, seconds. */
   seconds: number;
+  /** Why it was not run, when it means nothing behind the gateway of the run (`behind.<gateway>.unsupported`). */
+  skipped?: string;
 }
 
 const HEADER = ['scenario', 'onset', 'theory', 'dominant cause', 'expectations', 'baseline', 'time'] as const;
@@ -26,6 +28,7 @@ const HEADER = ['scenario', 'onset', 'theory', 'dominant cause', 'expectations',
 function cells(row: SummaryRow): string[] {
   const time = `${Math.round(row.seconds)} s`;
   const { report } = row;
+  if (row.skipped !== undefined) return [row.scenario, '—', '—', '—', `skipped: ${row.skipped}`, '—', '—'];
   if (report === null) return [row.scenario, '—', '—', '—', `ERROR: ${row.error ?? 'did not run'}`, '—', time];
   const onset = report.timeline !== undefined ? timelineFinding(report.timeline) : report.onset === null ? 'none' : formatLoad(report.onset.value, report.unit);
   const theory = report.theory?.onset === null || report.theory === null ? '—' : formatLoad(report.theory.onset, report.unit);
@@ -48,7 +51,7 @@ function timelineFinding(timeline: NonNullable<Report['timeline']>): string {
 /** Whether every scenario ran, held its expectations and did not regress. */
 export function allHeld(rows: readonly SummaryRow[]): boolean {
   return rows.every(
-    (row) => row.report !== null && !row.report.interrupted && row.report.expectations.every((expectation) => expectation.passed) && row.comparison?.regressed !== true,
+    (row) => row.skipped !== undefined || (row.report !== null && !row.report.interrupted && row.report.expectations.every((expectation) => expectation.passed) && row.comparison?.regressed !== true),
   );
 }
 
@@ -76,8 +79,9 @@ export function renderMarkdown(rows: readonly SummaryRow[]): string {
 }
 
 function verdict(rows: readonly SummaryRow[]): string {
-  const bad = rows.filter((row) => !allHeld([row])).map((row) => row.scenario);
-  return bad.length === 0
-    ? `All ${formatCount(rows.length)} scenarios held their expectations.`
-    : `${formatCount(bad.length)} of ${formatCount(rows.length)} scenarios did not hold: ${bad.join(', ')}.`;
+  const ran = rows.filter((row) => row.skipped === undefined);
+  const skipped = rows.length - ran.length;
+  const bad = ran.filter((row) => !allHeld([row])).map((row) => row.scenario);
+  const held = bad.length === 0 ? `All ${formatCount(ran.length)} scenarios held their expectations.` : `${formatCount(bad.length)} of ${formatCount(ran.length)} scenarios did not hold: ${bad.join(', ')}.`;
+  return skipped === 0 ? held : `${held} ${formatCount(skipped)} skipped: ${skipped === 1 ? 'it means' : 'they mean'} nothing behind this gateway.`;
 }
