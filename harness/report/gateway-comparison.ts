@@ -44,7 +44,7 @@ export interface GatewayRow {
   maxGoodputRps: number | null;
   /** Failure answers the client received, by status (5xx), over the run's first trial. */
   failureStatuses: Record<string, number>;
-  /** Client-side errors (reset, refused, lost), by code, over the first trial. */
+  /** Requests that got no answer, over the first trial: client-side errors by code, and `lost` (closed with no answer). */
   clientErrors: Record<string, number>;
   /** Failures by cause, as the gateway counted them (the Node fixture) or logged them (nginx, HAProxy). */
   causes: Record<string, number>;
@@ -115,7 +115,7 @@ function rowOf(run: GatewayRun, referenceOnset: number | null): GatewayRow {
     offReference: relative(onset, referenceOnset),
     maxGoodputRps: report?.capacity?.maxGoodputRps ?? null,
     failureStatuses: sumOver(steps, (step) => step.status, (status) => Number(status) >= 500),
-    clientErrors: sumOver(steps, (step) => step.errors, () => true),
+    clientErrors: sumOver(steps, (step) => ({ ...step.errors, ...(step.lost > 0 ? { lost: step.lost } : {}) }), () => true),
     causes,
     dominantCause: top === null ? null : { cause: top.cause, share: top.share },
     expectations: { held: (report?.expectations.length ?? 0) - failed.length, total: report?.expectations.length ?? 0, failed },
@@ -135,6 +135,24 @@ function sumOver(steps: readonly StepResult[], tally: (step: StepResult) => Reco
     for (const [key, count] of Object.entries(tally(step))) if (keep(key) && count > 0) out[key] = (out[key] ?? 0) + count;
   }
   return out;
+}
+
+/** The sum of a tally's counts. */
+function total(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+/** `UND_ERR_SOCKET ×687, lost ×3`, largest first. */
+function describeCounts(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([key, count]) => `${key} ×${formatCount(count)}`)
+    .join(', ');
+}
+
+/** The number of a row's requests that got no answer at all. */
+export function unansweredOf(row: GatewayRow): number {
+  return total(row.clientErrors);
 }
 
 /** The statuses of a row's failure answers, in numeric order. */
@@ -211,6 +229,15 @@ function knownDifferences(rows: readonly GatewayRow[]): string[] {
     out.push(
       'HAProxy logs a reset and a clean close of the upstream connection alike (termination state SH: "the server aborted before sending its full headers"), so its upstream_closed is the others’ upstream_reset.',
     );
+  }
+  if (haproxy !== undefined) {
+    const unanswered = total(haproxy.clientErrors);
+    const failed = unanswered + total(haproxy.failureStatuses);
+    if (unanswered > 0 && unanswered >= 0.1 * failed) {
+      out.push(
+        `HAProxy closed ${formatCount(unanswered)} of its ${formatCount(failed)} failed requests without an answer or a log line (the client saw ${describeCounts(haproxy.clientErrors)}): a failure on a reused client connection is aborted, not answered with a 502 (http_ana.c, abort_keep_alive), so its log under-counts its failures.`,
+      );
+    }
   }
   if (haproxy !== undefined && (haproxy.failureStatuses['503'] ?? 0) > 0) {
     out.push('HAProxy answers 503, not 502, when it cannot connect to the upstream (termination state SC) or finds no server up; nginx and the Node fixture answer 502.');

@@ -68,6 +68,20 @@ describe('compareGateways: one scenario behind each gateway, side by side', () =
     ]);
   });
 
+  it('counts the requests HAProxy closed without an answer, and says why its log under-counts them', () => {
+    // One failing step of HAProxy's: 100 × 502 answered, 687 closed on the client (undici) and 13 lost (autocannon).
+    const steps = base.steps.map((step) => (step.offered === 32 ? { ...step, status: { '200': 791, '502': 100 }, errors: { UND_ERR_SOCKET: 687 }, lost: 13 } : { ...step, status: { '200': step.status['200'] ?? 0 } }));
+    const comparison = compareGateways([run('node', behind('node')), run('haproxy', { ...behind('haproxy'), steps, causes: { upstream_closed: 100 } })]);
+    assert.deepEqual(comparison.rows[1]?.clientErrors, { UND_ERR_SOCKET: 687, lost: 13 });
+    assert.ok(
+      comparison.findings.includes(
+        'HAProxy closed 700 of its 800 failed requests without an answer or a log line (the client saw UND_ERR_SOCKET ×687, lost ×13): a failure on a reused client connection is aborted, not answered with a 502 (http_ana.c, abort_keep_alive), so its log under-counts its failures.',
+      ),
+      comparison.findings.join('\n'),
+    );
+    assert.match(renderText(comparison), /^haproxy .* 502 ×100 +700 +upstream_closed/m);
+  });
+
   it('keeps a gateway that could not run as a row with its error, and compares the rest', () => {
     const comparison = compareGateways([run('node', behind('node')), run('nginx', null, 'nginx is not installed')]);
     assert.deepEqual(comparison.rows[1] && [comparison.rows[1].onset, comparison.rows[1].error, comparison.rows[1].offReference], [null, 'nginx is not installed', null]);
@@ -94,9 +108,9 @@ describe('the gateway comparison rendered', () => {
     const lines = renderText(comparison).split('\n');
     assert.equal(lines[0], 'overload behind node and haproxy (closed model, onsets in connections)');
     assert.deepEqual(lines.slice(2, 5), [
-      'gateway  onset  vs node    theory  max goodput  failure answers  dominant cause           expectations  time',
-      'node     21     reference  21      396 req/s    502 ×8,961       upstream_reset (99.9 %)  3 of 3 held   12 s',
-      'haproxy  22     +4.8 %     21      396 req/s    503 ×8,961       upstream_closed (100 %)  3 of 3 held   12 s',
+      'gateway  onset  vs node    theory  max goodput  failure answers  no answer  dominant cause           expectations  time',
+      'node     21     reference  21      396 req/s    502 ×8,961       0          upstream_reset (99.9 %)  3 of 3 held   12 s',
+      'haproxy  22     +4.8 %     21      396 req/s    503 ×8,961       0          upstream_closed (100 %)  3 of 3 held   12 s',
     ]);
     assert.equal(lines[6], '- haproxy began to fail at 22 connections, 4.8 % later than node (21 connections).');
   });

@@ -9,7 +9,7 @@ import { esc, prose, row, section, table } from './html-parts.ts';
 import { htmlPage } from './html.ts';
 
 /** The columns that hold words (left-aligned); the rest are numbers. */
-const TEXT_COLUMNS = [0, 5, 6, 7];
+const TEXT_COLUMNS = [0, 5, 7, 8];
 
 /** The complete page, ending with one newline; `chartSvg` is the overlaid chart's SVG. */
 export function render(comparison: GatewayComparison, chartSvg: string): string {

@@ -5,17 +5,17 @@
  */
 import { formatCount, formatLoadValue, formatPercent, formatRate, unitLabel } from '../../format.ts';
 import type { GatewayComparison, GatewayRow } from '../gateway-comparison.ts';
-import { statusesOf } from '../gateway-comparison.ts';
+import { statusesOf, unansweredOf } from '../gateway-comparison.ts';
 
 /** The column titles; the unit of the onsets is in the title line. */
 export function header(comparison: GatewayComparison): string[] {
-  return ['gateway', 'onset', `vs ${comparison.reference}`, 'theory', 'max goodput', 'failure answers', 'dominant cause', 'expectations', 'time'];
+  return ['gateway', 'onset', `vs ${comparison.reference}`, 'theory', 'max goodput', 'failure answers', 'no answer', 'dominant cause', 'expectations', 'time'];
 }
 
 /** The cells of one row, in {@link header} order. */
 export function cells(row: GatewayRow, comparison: GatewayComparison): string[] {
   const time = `${Math.round(row.seconds)} s`;
-  if (row.error !== null) return [row.gateway, '—', '—', '—', '—', '—', '—', `ERROR: ${row.error}`, time];
+  if (row.error !== null) return [row.gateway, '—', '—', '—', '—', '—', '—', '—', `ERROR: ${row.error}`, time];
   const value = (load: number | null): string => (load === null ? '—' : formatLoadValue(load, comparison.unit));
   const onset = row.onset === null ? 'none' : value(row.onset);
   const vs = row.gateway === comparison.reference ? 'reference' : row.offReference === null ? '—' : signedPercent(row.offReference);
@@ -31,6 +31,7 @@ export function cells(row: GatewayRow, comparison: GatewayComparison): string[] 
     value(row.theory),
     row.maxGoodputRps === null ? '—' : `${formatRate(row.maxGoodputRps)} req/s`,
     answers,
+    formatCount(unansweredOf(row)),
     cause,
     expectations,
     time,
