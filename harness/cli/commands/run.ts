@@ -1,51 +1,31 @@
 /**
  * `overload run <scenario>`: run it, write the reports, print a summary and a chart; or
- * `overload run --all`: every named scenario in turn, then one summary table. Every input (the
- * scenario, the target, the baseline, the output folder) is checked before any load is sent.
+ * `overload run --all`: every named scenario in turn, then one summary table; or
+ * `overload run <scenario> --gateway a,b`: the scenario behind each gateway, then one comparison.
+ * Every input (the scenario, the target, the baseline, the output folder) is checked before any
+ * load is sent (prepare-run.ts).
  */
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LOG_FORMATS, type LogFormat } from '../../logs/log-line.ts';
-import type { GatewayLogOption } from '../../runner/target.ts';
 import type { Argv } from 'yargs';
 import { listScenarios } from '../../config/load-scenario.ts';
-import { errorLines, OverloadError } from '../../errors.ts';
+import type { GatewayKind } from '../../config/scenario.ts';
+import { OverloadError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
-import { assertBaselineFits, defaultBaselinePath } from '../../report/baseline.ts';
-import { parseTolerance } from '../../report/compare.ts';
-import { readReport } from '../../report/read.ts';
-import { DEFAULT_FORMATS } from '../../report/render/formats.ts';
-import { render as renderJson } from '../../report/render/json.ts';
-import { allHeld, renderMarkdown as renderSummaryMarkdown, renderText as renderSummaryText, type SummaryRow } from '../../report/render/run-summary.ts';
-import type { Report } from '../../report/schema.ts';
-import type { GatewayKind, Scenario } from '../../config/scenario.ts';
-import { prepareOutputDir, runDirName, writeTextFile } from '../../report/write.ts';
-import { pinTarget, type PinnedTarget } from '../../safety/target-guard.ts';
-import { writeLine, type CliIO } from '../io.ts';
-import { parseFormats, parseGateways, resolveScenario, singleGateway, withScenarioOptions, type ScenarioArgs } from '../options.ts';
-import { runOne, type PreparedRun, type RunOutcome } from '../run-one.ts';
-import { compareGateways, type GatewayRun } from '../../report/gateway-comparison.ts';
-import { renderJson as renderGatewaysJson, renderMarkdown as renderGatewaysMarkdown, renderText as renderGatewaysText } from '../../report/render/gateways-summary.ts';
-import { render as renderGatewaysHtml } from '../../report/render/gateways-html.ts';
+import { LOG_FORMATS } from '../../logs/log-line.ts';
 import { gatewaysChartSpec } from '../../report/chart/gateways-spec.ts';
 import { renderChartSvg } from '../../report/chart/render.ts';
-
-/** The options of `run`, as yargs parses them. */
-interface RunArgs extends ScenarioArgs {
-  all: boolean | undefined;
-  ramp: boolean | undefined;
-  repeat: number;
-  out: string | undefined;
-  json: boolean;
-  format: string;
-  baseline: string | undefined;
-  tolerance: string;
-  target: string | undefined;
-  'gateway-log': string | undefined;
-  'log-format': LogFormat | undefined;
-  'update-baseline': string | undefined;
-}
+import { compareGateways, type GatewayRun } from '../../report/gateway-comparison.ts';
+import { DEFAULT_FORMATS } from '../../report/render/formats.ts';
+import { render as renderGatewaysHtml } from '../../report/render/gateways-html.ts';
+import { renderJson as renderGatewaysJson, renderMarkdown as renderGatewaysMarkdown, renderText as renderGatewaysText } from '../../report/render/gateways-summary.ts';
+import { render as renderJson } from '../../report/render/json.ts';
+import { allHeld, renderMarkdown as renderSummaryMarkdown, renderText as renderSummaryText, type SummaryRow } from '../../report/render/run-summary.ts';
+import { runDirName, writeTextFile } from '../../report/write.ts';
+import { writeLine, type CliIO } from '../io.ts';
+import { parseGateways, singleGateway, withScenarioOptions } from '../options.ts';
+import { prepare, type RunArgs } from '../prepare-run.ts';
+import { runInTurn, stopOnSignal, worstError, type Turn } from '../run-in-turn.ts';
+import { runOne, type PreparedRun } from '../run-one.ts';
 
 /** Registers `overload run`. */
 export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode) => void): Argv<T> {
@@ -206,139 +186,4 @@ async function runGateways(args: RunArgs, io: CliIO, gateways: readonly GatewayK
   writeLine(io.stdout, `comparison: ${files.map(([file]) => path.join(root, file)).join('  ')}`);
   const held = turns.every((turn) => turn.outcome?.held === true && !turn.outcome.report.interrupted);
   return stop.code() ?? worstError(turns) ?? (held ? ExitCode.ok : ExitCode.expectationFailed);
-}
-
-/** One prepared run of `--all` or a gateway list, as it ended: its outcome, or the error that stopped it. */
-interface Turn {
-  run: PreparedRun;
-  outcome: RunOutcome | null;
-  error: string | null;
-  /** The exit code the error asks for; null without one. */
-  errorCode: ExitCode | null;
-  seconds: number;
-}
-
-/**
- * Runs each prepared run in turn, headed by `label`; one that cannot run (a fixture that fails to
- * start) is reported and does not hide the others' results. After a signal the rest are not run.
- */
-async function runInTurn(runs: readonly PreparedRun[], label: (run: PreparedRun) => string, io: CliIO, signal: AbortSignal): Promise<Turn[]> {
-  const turns: Turn[] = [];
-  for (const [index, run] of runs.entries()) {
-    if (signal.aborted) {
-      turns.push({ run, outcome: null, error: 'not run: interrupted', errorCode: null, seconds: 0 });
-      continue;
-    }
-    writeLine(io.stderr, `\n== ${index + 1} of ${runs.length}: ${label(run)}`);
-    const started = performance.now();
-    const seconds = (): number => (performance.now() - started) / 1000;
-    try {
-      const outcome = await runOne(run, io, io.stdout, signal, io.color);
-      turns.push({ run, outcome, error: null, errorCode: null, seconds: seconds() });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      writeLine(io.stderr, `${label(run)} did not run to the end:`);
-      if (error instanceof OverloadError) for (const line of errorLines(error)) writeLine(io.stderr, `  ${line}`);
-      else writeLine(io.stderr, error instanceof Error ? (error.stack ?? message) : message);
-      turns.push({ run, outcome: null, error: message, errorCode: error instanceof OverloadError ? error.exitCode : ExitCode.internal, seconds: seconds() });
-    }
-  }
-  return turns;
-}
-
-/** The exit code the worst error asks for: a bug (1) outranks a user's mistake (2); null without errors. */
-function worstError(turns: readonly Turn[]): ExitCode | null {
-  const codes = turns.flatMap((turn) => (turn.errorCode === null ? [] : [turn.errorCode]));
-  return codes.includes(ExitCode.internal) ? ExitCode.internal : (codes[0] ?? null);
-}
-
-/** Resolves and checks everything one run needs, before any load is sent. */
-async function prepare(args: RunArgs, scenarioName: string, out: string | undefined, io: CliIO, gateway: GatewayKind | undefined): Promise<PreparedRun> {
-  const formats = parseFormats(args.format);
-  const tolerance = parseTolerance(args.tolerance);
-  if (!Number.isInteger(args.repeat) || args.repeat < 1 || args.repeat > 50) {
-    throw new OverloadError('USAGE', `--repeat must be an integer from 1 to 50 (got ${args.repeat})`, { hint: 'use --repeat 5 for a median of five trials' });
-  }
-  const scenario = await resolveScenario(args, scenarioName, gateway);
-  const timeline = scenario.timeline.durationMs > 0;
-  if (timeline && args.target !== undefined) {
-    throw new OverloadError('USAGE', `${scenario.name} is a timeline scenario: its events stop, crash or re-point the fixtures, which --target ${args.target} replaces`, {
-      hint: 'run it without --target, or run a ramp or search scenario (e.g. overload) against your service',
-    });
-  }
-  // A timeline holds one load for a set time: there is no onset to take the median of, nor a ramp.
-  if (timeline && (args.repeat > 1 || args.ramp === true)) {
-    writeLine(io.stderr, `${scenario.name} is a timeline scenario: it runs once, as planned (${args.repeat > 1 ? '--repeat' : '--ramp'} does not apply)`);
-  }
-  // The guard decides before anything else, and before any connection or DNS query.
-  const target = args.target === undefined ? undefined : await pinTarget(args.target);
-  const gatewayLog = await checkGatewayLog(args);
-  const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined, gateway: scenario.gateway.kind });
-  const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
-  const outDir = await prepareOutputDir(out, scenario.name, new Date());
-  return {
-    scenario,
-    plan: args.ramp === true ? 'ramp' : 'search',
-    repeat: timeline ? 1 : args.repeat,
-    formats,
-    outDir,
-    target,
-    ...(gatewayLog === undefined ? {} : { gatewayLog }),
-    baseline,
-    tolerance,
-    updateBaseline: args['update-baseline'] === undefined ? null : baselinePath(args['update-baseline']),
-  };
-}
-
-/**
- * `--gateway-log PATH [--log-format F]`: only with `--target` (the harness reads the logs of the
- * gateways it starts itself), and a readable file, checked before any load.
- * @throws OverloadError `USAGE` naming the flag, the path and the fix.
- */
-async function checkGatewayLog(args: RunArgs): Promise<GatewayLogOption | undefined> {
-  const file = args['gateway-log'];
-  if (file === undefined) {
-    if (args['log-format'] !== undefined) throw new OverloadError('USAGE', `--log-format ${args['log-format']} needs --gateway-log`, { hint: 'add --gateway-log PATH (your gateway’s log), or drop --log-format' });
-    return undefined;
-  }
-  if (args.target === undefined) {
-    throw new OverloadError('USAGE', `--gateway-log ${file} reads your own gateway’s log during a --target run`, {
-      hint: 'add --target URL (your gateway on this machine); the fixtures’ gateways are read by overload itself (see gateway-error.log in the run folder)',
-    });
-  }
-  const hint = 'pass the path your gateway writes to: nginx’s error_log (`nginx -T | grep error_log`), or the file HAProxy’s HTTP log goes to';
-  let info;
-  try {
-    info = await stat(file);
-    await access(file, constants.R_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new OverloadError('USAGE', `--gateway-log ${file}: cannot read it (${code})`, { hint });
-  }
-  if (!info.isFile()) throw new OverloadError('USAGE', `--gateway-log ${file}: not a regular file`, { hint });
-  return { path: path.resolve(file), format: args['log-format'] ?? null };
-}
-
-/** Reads the baseline and checks that it fits the scenario and model about to run. */
-async function loadBaseline(source: string, scenario: Scenario, target: PinnedTarget | undefined): Promise<{ source: string; report: Report }> {
-  const report = await readReport(source);
-  assertBaselineFits(report, source, { scenario: scenario.name, model: scenario.model, target: target !== undefined, gateway: scenario.gateway.kind });
-  return { source, report };
-}
-
-/**
- * The first SIGINT or SIGTERM stops the load (the runner keeps what it measured); `code()` is
- * then 130 or 143, null while no signal came.
- */
-function stopOnSignal(io: CliIO): { signal: AbortSignal; code: () => ExitCode | null; off: () => void } {
-  const controller = new AbortController();
-  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
-  const off = io.onSignal((signal) => {
-    if (stoppedBy !== null) return;
-    stoppedBy = signal;
-    writeLine(io.stderr, `\n${signal} received: stopping the load, writing the partial report… (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once)`);
-    controller.abort();
-  });
-  const code = (): ExitCode | null => (stoppedBy === 'SIGINT' ? ExitCode.interrupted : stoppedBy === 'SIGTERM' ? ExitCode.terminated : null);
-  return { signal: controller.signal, code, off };
 }
