@@ -14,7 +14,7 @@ import { parseTolerance } from '../report/compare.ts';
 import { readReport } from '../report/read.ts';
 import type { Report } from '../report/schema.ts';
 import { prepareOutputDir } from '../report/write.ts';
-import type { GatewayLogOption } from '../runner/target.ts';
+import { scenarioForTarget, type GatewayLogOption } from '../runner/target.ts';
 import { pinTarget, type PinnedTarget } from '../safety/target-guard.ts';
 import { writeLine, type CliIO } from './io.ts';
 import { parseFormats, resolveScenario, type ScenarioArgs } from './options.ts';
@@ -56,6 +56,8 @@ export async function prepare(args: RunArgs, scenarioName: string, out: string |
   }
   // The guard decides before anything else, and before any connection or DNS query.
   const target = args.target === undefined ? undefined : await pinTarget(args.target);
+  // Against a target the caps are its own, and a plan beyond them is refused now, not mid-run.
+  if (target !== undefined) scenarioForTarget(scenario, target);
   const gatewayLog = await checkGatewayLog(args);
   const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined, gateway: scenario.gateway.kind });
   const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);

@@ -106,6 +106,10 @@ export async function runScenario(options: RunOptions): Promise<Report> {
       try {
         if (targetInfo === undefined) emit({ type: 'fixtures-ready', gatewayUrl: fixtures.gatewayUrl, upstreamUrl: fixtures.upstreamUrl });
         else emit({ type: 'target-ready', ...targetInfo });
+        if (target !== undefined && index === 0) {
+          const { caps } = scenario;
+          emit({ type: 'notice', message: `an external target's caps: ${caps.maxConnections} connections, ${caps.maxRps} req/s, ${caps.maxDurationS} s, ${caps.maxRequests} requests` });
+        }
         const unjudged = target === undefined || index > 0 ? [] : scenario.expect.filter((expectation) => !judgedAgainstTarget(expectation));
         if (unjudged.length > 0) {
           emit({ type: 'notice', message: `not judged against an external target (they read the fixtures' counters or model): ${unjudged.map((e) => Object.keys(e).join('')).join(', ')}` });

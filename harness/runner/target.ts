@@ -9,6 +9,7 @@ import type { Scenario } from '../config/scenario.ts';
 import { LogTailStats } from '../gateways/log-stats.ts';
 import type { LogFormat } from '../logs/log-line.ts';
 import { LOG_PARSERS } from '../logs/parsers.ts';
+import { capForTarget } from '../safety/target-caps.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
 import type { FixtureLauncher } from './launch.ts';
 
@@ -41,8 +42,12 @@ export function targetLauncher(target: PinnedTarget, gatewayLog?: GatewayLogOpti
   };
 }
 
-/** The scenario with the target's path and query as `load.path`: the URL says what to request. */
+/**
+ * The scenario against the target: the URL's path and query as `load.path` (the URL says what to
+ * request), and the caps of an external target (safety/target-caps.ts).
+ * @throws OverloadError `USAGE` when the plan starts above those caps.
+ */
 export function scenarioForTarget(scenario: Scenario, target: PinnedTarget): Scenario {
   const url = new URL(target.url);
-  return { ...scenario, load: { ...scenario.load, path: `${url.pathname}${url.search}` } };
+  return capForTarget({ ...scenario, load: { ...scenario.load, path: `${url.pathname}${url.search}` } });
 }

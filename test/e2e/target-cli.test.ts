@@ -26,6 +26,14 @@ describe('overload run --target: the user’s own service instead of the fixture
     assert.deepEqual(await readdir(dir), []);
   });
 
+  it('refuses a plan beyond an external target’s caps before making the run folder (exit 2)', async () => {
+    const dir = await tempDir();
+    const { code, stderr } = await runMain(['run', 'overload', '--set', 'search.start=100', '--target', 'http://127.0.0.1:9/', '--out', path.join(dir, 'run')]);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /search\.start: is above the cap of an external target \(caps\.maxConnections = 64\)/);
+    assert.deepEqual(await readdir(dir), []);
+  });
+
   it('sends every request to the pinned address with the original Host header, path and query', async () => {
     const seen: { host: string | undefined; url: string | undefined }[] = [];
     const server = await startScriptedServer((_n, req, res) => {
@@ -48,6 +56,7 @@ describe('overload run --target: the user’s own service instead of the fixture
     assert.equal(report.gateway.kind, 'external');
     assert.equal(report.theory, null);
     assert.equal(report.scenario.parameters.load.path, '/orders?limit=5');
+    assert.deepEqual(report.scenario.parameters.caps, { maxConnections: 64, maxRps: 1000, maxDurationS: 60, maxRequests: 100_000 }, 'an external target’s caps');
   });
 
   it('finds the onset of an upstream that resets what it cannot queue (C + Q + 1 = 21), from what the client saw', async () => {
