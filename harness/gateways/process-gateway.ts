@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { TSX_LOADER_URL } from '../runner/fixtures.ts';
+import { childEnv } from '../safety/child-env.ts';
 
 /** How long a gateway may take to accept connections before the run gives up. */
 const READY_TIMEOUT_MS = 10_000;
@@ -36,7 +37,7 @@ export async function startProcessGateway(options: { name: string; command: stri
   const { name, port } = options;
   // HAProxy logs to stdout: straight into a file, which the harness reads as it grows.
   const stdout = options.stdoutFile === undefined ? 'pipe' : openSync(options.stdoutFile, 'a');
-  const child = spawn(options.command, options.args, { cwd: options.cwd, detached: true, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(options.command, options.args, { cwd: options.cwd, detached: true, stdio: ['ignore', stdout, 'pipe'], env: childEnv() });
   if (typeof stdout === 'number') closeSync(stdout);
   let tail = '';
   const keep = (chunk: Buffer): void => {
@@ -96,7 +97,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /** Forks the watchdog and waits until it watches the group. */
 function startWatchdog(group: number): Promise<ChildProcess> {
-  const watchdog = fork(WATCHDOG, [String(group)], { execArgv: ['--import', TSX_LOADER_URL], detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const watchdog = fork(WATCHDOG, [String(group)], { execArgv: ['--import', TSX_LOADER_URL], detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: childEnv() });
   return new Promise((resolve, reject) => {
     watchdog.once('message', () => resolve(watchdog));
     watchdog.once('exit', (code) => reject(new Error(`the gateway's watchdog exited before it started watching (code ${code})`)));

@@ -12,6 +12,7 @@ import { ExitCode } from '../exit-codes.ts';
 import type { ChildMessage, FixtureControl, FixtureEvent, GatewayStats, ParentMessage, UpstreamStats } from '../../fixtures/common/protocol.ts';
 import type { UpstreamOptions } from '../../fixtures/upstream/server.ts';
 import type { GatewayOptions } from '../../fixtures/gateway/server.ts';
+import { childEnv } from '../safety/child-env.ts';
 
 /** How long a fixture may take to report its port before the run gives up. */
 const READY_TIMEOUT_MS = 15_000;
@@ -67,6 +68,7 @@ async function forkFixture<S>(name: string, entry: string, options: object): Pro
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
+    env: childEnv(),
   });
   let stderrTail = '';
   const keepTail = (chunk: Buffer): void => {
