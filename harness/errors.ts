@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'REPORT_UNREADABLE'
   | 'REPORTS_INCOMPATIBLE'
   | 'TARGET_REFUSED'
+  | 'CONNECTION_NOT_ALLOWED'
   | 'INTERNAL';
 
 /** One problem found in an input: where it is, what was there, and how to fix it. */

@@ -17,7 +17,10 @@ import { RunBudget } from './budget.ts';
 import { plannedSteps, runRamp, runSearch, unitOf } from './plans.ts';
 import { TheoryTracker } from './theory-tracker.ts';
 import { TOOL_VERSION } from '../version.ts';
-import type { PinnedTarget } from '../safety/target-guard.ts';
+import { OverloadError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { isLoopback, type PinnedTarget } from '../safety/target-guard.ts';
+import { armTripwire, type Endpoint, type EndpointAllowed } from '../safety/tripwire.ts';
 import { scenarioForTarget, targetLauncher, type GatewayLogOption } from './target.ts';
 import { runTimeline } from './run-timeline.ts';
 
@@ -45,9 +48,42 @@ export interface RunOptions {
   now?: () => Date;
 }
 
-/** Runs the scenario and returns its final report; a timeline scenario runs its timeline instead of a plan. */
+/**
+ * Runs the scenario and returns its final report; a timeline scenario runs its timeline instead
+ * of a plan. Every client socket of the run is watched (safety/tripwire.ts): one that connects
+ * beyond what the run may reach (the pinned target; loopback for the fixtures) is destroyed, the
+ * run stops with its partial report saved, and this throws.
+ * @throws OverloadError `CONNECTION_NOT_ALLOWED` (exit 1: a bug of overload's) after a tripped run.
+ */
 export async function runScenario(options: RunOptions): Promise<Report> {
-  if (options.scenario.timeline.durationMs > 0) return runTimeline(options);
+  const { target } = options;
+  const allowed: EndpointAllowed = target === undefined ? ({ address }) => isLoopback(address) : ({ address, port }) => address === target.address && port === target.port;
+  const tripped = new AbortController();
+  let violation: Endpoint | null = null;
+  const disarm = armTripwire(allowed, (endpoint) => {
+    violation ??= endpoint;
+    tripped.abort();
+  });
+  const signal = options.signal === undefined ? tripped.signal : AbortSignal.any([options.signal, tripped.signal]);
+  try {
+    const report = options.scenario.timeline.durationMs > 0 ? await runTimeline({ ...options, signal }) : await runPlanned({ ...options, signal });
+    if (violation !== null) throw tripwireError(violation, target);
+    return report;
+  } finally {
+    disarm();
+  }
+}
+
+function tripwireError(endpoint: Endpoint, target: PinnedTarget | undefined): OverloadError {
+  const allowed = target === undefined ? 'loopback (the fixtures)' : `the pinned target ${target.address}:${target.port}`;
+  return new OverloadError('CONNECTION_NOT_ALLOWED', `A socket of this run connected to ${endpoint.address}:${endpoint.port}, beyond ${allowed}: it was closed at once and the run stopped (the partial report is saved).`, {
+    exitCode: ExitCode.internal,
+    hint: 'this is a bug of overload’s, never of your input: please report it with the command line',
+  });
+}
+
+/** A search or ramp, as planned. */
+async function runPlanned(options: RunOptions): Promise<Report> {
   const { target } = options;
   const scenario = target === undefined ? options.scenario : scenarioForTarget(options.scenario, target);
   const unit = unitOf(scenario);
