@@ -4,7 +4,7 @@
  * user's gateway log, the baseline and the output folder. A mistake costs nothing but exit 2.
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GatewayKind, Scenario } from '../config/scenario.ts';
 import { OverloadError } from '../errors.ts';
@@ -15,7 +15,8 @@ import { readReport } from '../report/read.ts';
 import type { Report } from '../report/schema.ts';
 import { prepareOutputDir } from '../report/write.ts';
 import { scenarioForTarget, type GatewayLogOption } from '../runner/target.ts';
-import { pinTarget, type PinnedTarget } from '../safety/target-guard.ts';
+import { authorizeEntry, parseTargetsFile, type EntryAuthorization } from '../safety/authorization.ts';
+import { LOOPBACK_ONLY, pinTarget, type PinnedTarget } from '../safety/target-guard.ts';
 import { writeLine, type CliIO } from './io.ts';
 import { parseFormats, resolveScenario, type ScenarioArgs } from './options.ts';
 import type { PreparedRun } from './run-one.ts';
@@ -32,6 +33,8 @@ export interface RunArgs extends ScenarioArgs {
   tolerance: string;
   target: string | undefined;
   'gateway-log': string | undefined;
+  authorize: string | undefined;
+  'authorize-target': string | undefined;
   'log-format': LogFormat | undefined;
   'update-baseline': string | undefined;
 }
@@ -55,7 +58,9 @@ export async function prepare(args: RunArgs, scenarioName: string, out: string |
     writeLine(io.stderr, `${scenario.name} is a timeline scenario: it runs once, as planned (${args.repeat > 1 ? '--repeat' : '--ramp'} does not apply)`);
   }
   // The guard decides before anything else, and before any connection or DNS query.
-  const target = args.target === undefined ? undefined : await pinTarget(args.target);
+  const authorization = await readAuthorization(args);
+  const pinned = args.target === undefined ? undefined : await pinTarget(args.target, authorization ?? LOOPBACK_ONLY);
+  const target = pinned === undefined || authorization === undefined ? pinned : { ...pinned, caps: authorization.caps };
   // Against a target the caps are its own, and a plan beyond them is refused now, not mid-run.
   if (target !== undefined) scenarioForTarget(scenario, target);
   const gatewayLog = await checkGatewayLog(args);
@@ -103,6 +108,28 @@ async function checkGatewayLog(args: RunArgs): Promise<GatewayLogOption | undefi
   }
   if (!info.isFile()) throw new OverloadError('USAGE', `--gateway-log ${file}: not a regular file`, { hint });
   return { path: path.resolve(file), format: args['log-format'] ?? null };
+}
+
+/**
+ * `--authorize FILE --authorize-target NAME`: both keys or neither, and only with `--target`.
+ * @throws OverloadError `USAGE` naming the missing key or the unreadable file; `TARGET_REFUSED`
+ *   from the entry's own checks (authorization.ts).
+ */
+async function readAuthorization(args: RunArgs): Promise<EntryAuthorization | undefined> {
+  const file = args.authorize;
+  const name = args['authorize-target'];
+  if (file === undefined && name === undefined) return undefined;
+  const example = '--target http://10.1.2.3:8080/ --authorize overload.targets.json --authorize-target lab';
+  if (file === undefined) throw new OverloadError('USAGE', `--authorize-target ${name ?? ''} needs --authorize FILE: the allow-list that holds the entry`, { hint: example });
+  if (name === undefined) throw new OverloadError('USAGE', `--authorize ${file} needs --authorize-target NAME: the entry of the file this run may use`, { hint: example });
+  if (args.target === undefined) throw new OverloadError('USAGE', `--authorize ${file} authorizes a --target, and none was given`, { hint: example });
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new OverloadError('USAGE', `--authorize ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { hint: 'pass the path of the allow-list file the target’s owner keeps' });
+  }
+  return authorizeEntry(parseTargetsFile(text, file), name, args.target, new Date().toISOString().slice(0, 10), file);
 }
 
 /** Reads the baseline and checks that it fits the scenario and model about to run. */

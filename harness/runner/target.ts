@@ -49,5 +49,5 @@ export function targetLauncher(target: PinnedTarget, gatewayLog?: GatewayLogOpti
  */
 export function scenarioForTarget(scenario: Scenario, target: PinnedTarget): Scenario {
   const url = new URL(target.url);
-  return capForTarget({ ...scenario, load: { ...scenario.load, path: `${url.pathname}${url.search}` } });
+  return capForTarget({ ...scenario, load: { ...scenario.load, path: `${url.pathname}${url.search}` } }, target.caps);
 }

@@ -15,6 +15,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
+import type { CapsConfig } from '../config/scenario.ts';
 import { OverloadError } from '../errors.ts';
 
 const LOOPBACK = new net.BlockList();
@@ -55,6 +56,8 @@ export interface PinnedTarget {
   hostHeader: string;
   /** What authorized it. */
   authorizedBy: string;
+  /** The caps its authorization set for a run against it (safety/target-caps.ts), where one did. */
+  caps?: Partial<CapsConfig>;
 }
 
 /** A resolver with `dns.promises.lookup`'s shape for `{ all: true }`; injected in tests to count queries. */

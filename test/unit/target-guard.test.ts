@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import type { LookupAddress } from 'node:dns';
 import { isLoopback, LOOPBACK_ONLY, pinTarget, type Authorization, type Lookup } from '../../harness/safety/target-guard.ts';
+import { recordingLookup } from '../helpers/recording-lookup.ts';
 import { rejection } from '../helpers/rejection.ts';
 
-/** A resolver that answers from a script and records every query: the guard must ask it nothing in loopback mode. */
-function recordingLookup(answers: string[][] = []): Lookup & { queries: string[] } {
-  const queries: string[] = [];
-  const lookup = (name: string): Promise<LookupAddress[]> => {
-    queries.push(name);
-    const answer = answers.shift() ?? [];
-    return Promise.resolve(answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
-  return Object.assign(lookup, { queries });
-}
 
 // Rows from research/target-guard.md §2: input → pinned address.
 const ALLOWED: [string, string][] = [

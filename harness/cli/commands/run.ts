@@ -51,6 +51,8 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
           type: 'string',
           describe: 'load your own service at this URL instead of the fixtures (loopback only: http://127.0.0.1:PORT/path or http://localhost:PORT/path)',
         })
+        .option('authorize', { type: 'string', describe: 'with --target beyond loopback: the allow-list file (JSON) that holds an entry for it' })
+        .option('authorize-target', { type: 'string', describe: 'with --authorize: the name of the entry this run may use (both keys are needed)' })
         .option('gateway-log', {
           type: 'string',
           describe: 'with --target: your gateway’s log (nginx error log or HAProxy HTTP log), read during the run for the cause of each failure',
