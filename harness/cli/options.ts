@@ -13,7 +13,7 @@ export interface ScenarioArgs {
   scenario: string | undefined;
   set: string[];
   quick: boolean;
-  seed: number | undefined;
+  seed: string | undefined;
   model: 'closed' | 'open' | undefined;
   /** `--gateway`: one kind, or a comma list (`run` only) read by {@link parseGateways}. */
   gateway?: string | undefined;
@@ -41,7 +41,9 @@ export function withScenarioOptions<T>(yargs: Argv<T>, options: { scenarioOption
       default: false,
       describe: `shorter steps (${QUICK_STEP_MS} ms); nothing else changes`,
     })
-    .option('seed', { type: 'number', describe: 'seed for every random choice (default: the scenario’s)' })
+    // A string, parsed by `seedOf`: yargs' number type turns `--seed x` into NaN, which reached the
+    // scenario's check as `seed: (got null)` instead of naming the flag and what was typed.
+    .option('seed', { type: 'string', describe: 'seed for every random choice (default: the scenario’s)' })
     .option('model', {
       choices: ['closed', 'open'] as const,
       describe: 'closed: offered load is connections; open: an arrival rate in req/s',
@@ -97,7 +99,20 @@ export function singleGateway(args: ScenarioArgs, command: string): GatewayKind 
 export function resolveScenario(args: ScenarioArgs, scenario: string | undefined = args.scenario, gateway: GatewayKind | undefined = singleGateway(args, 'this command')): Promise<Scenario> {
   if (scenario === undefined) throw new OverloadError('USAGE', 'name a scenario', { hint: 'see `overload list`' });
   const sets = [...args.set, ...(args.model === undefined ? [] : [`model=${args.model}`]), ...gatewaySets(gateway)];
-  return loadScenario(scenario, { sets, quick: args.quick, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+  const seed = seedOf(args.seed);
+  return loadScenario(scenario, { sets, quick: args.quick, ...(seed === undefined ? {} : { seed }) });
+}
+
+/**
+ * `--seed N`: a whole number, as typed.
+ * @throws OverloadError `USAGE` naming what was typed.
+ */
+export function seedOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new OverloadError('USAGE', `--seed ${JSON.stringify(value)} is not a whole number`, { hint: 'write e.g. --seed 7; the same seed repeats every random choice' });
+  }
+  return Number(value);
 }
 
 /**
