@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'REPORTS_INCOMPATIBLE'
   | 'TARGET_REFUSED'
   | 'CONNECTION_NOT_ALLOWED'
+  | 'TARGET_DOWN'
   | 'INTERNAL';
 
 /** One problem found in an input: where it is, what was there, and how to fix it. */

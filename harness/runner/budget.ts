@@ -34,7 +34,8 @@ export class RunBudget {
     else if (elapsedS >= maxDurationS) this.stop(`the run stopped at caps.maxDurationS (${maxDurationS} s)`);
   }
 
-  private stop(reason: string): void {
+  /** Stops the run now, with the reason kept for the report (a cap, or the circuit breaker). */
+  stop(reason: string): void {
     this.reason ??= reason;
     this.controller.abort();
   }

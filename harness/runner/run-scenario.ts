@@ -21,6 +21,7 @@ import { OverloadError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { isLoopback, type PinnedTarget } from '../safety/target-guard.ts';
 import { armTripwire, type Endpoint, type EndpointAllowed } from '../safety/tripwire.ts';
+import { CircuitBreaker } from '../safety/circuit-breaker.ts';
 import { scenarioForTarget, targetLauncher, type GatewayLogOption } from './target.ts';
 import { runTimeline } from './run-timeline.ts';
 
@@ -98,6 +99,19 @@ async function runPlanned(options: RunOptions): Promise<Report> {
   const createdAt = (options.now ?? (() => new Date()))();
   const environment = describeEnvironment();
   const budget = new RunBudget(scenario.caps, options.signal);
+  // A target that answers nothing ends the run: the load generators reconnect at once after every error.
+  // A holder, not a `let`: set from the breaker's callback, which flow analysis does not follow.
+  const down: { reason: string | null } = { reason: null };
+  const breaker =
+    target === undefined
+      ? undefined
+      : new CircuitBreaker(
+          () => performance.now(),
+          (reason) => {
+            down.reason = reason;
+            budget.stop(`the run stopped: ${reason}; the target looks down, and the load generators reconnect at once after every error`);
+          },
+        );
 
   const trials: Trial[] = [];
   /** Each trial's note on its onset (why none was found, or how the ramp brackets it). */
@@ -153,7 +167,8 @@ async function runPlanned(options: RunOptions): Promise<Report> {
         emit({ type: 'trial-start', trial: index, trials: options.repeat, plannedSteps: plannedSteps(scenario, options.plan) });
         const measure = async (offered: number): Promise<StepResult> => {
           const stepIndex = trial.steps.length;
-          const shape = stepShape(scenario, offered, trial, theory);
+          breaker?.reset();
+          const shape = { ...stepShape(scenario, offered, trial, theory), ...(breaker === undefined ? {} : { outcomes: breaker }) };
           emit({ type: 'step-start', trial: index, index: stepIndex, offered, unit, durationMs: scenario.load.stepMs + (shape.warmupMs ?? 0) });
           const predict = target === undefined ? { predict: (load: number, serviceMs: number | null) => tracker.predict(load, serviceMs) } : {};
           const context = { driver, fixtures, scenario, signal: budget.signal, ...predict };
@@ -184,6 +199,11 @@ async function runPlanned(options: RunOptions): Promise<Report> {
   }
   interrupted = options.signal?.aborted ?? false;
   await save();
+  if (down.reason !== null && target !== undefined) {
+    throw new OverloadError('TARGET_DOWN', `${target.url} looks down: ${down.reason}.`, {
+      hint: 'start the service (or check the URL and port) and run again; the partial report is saved',
+    });
+  }
   return report();
 }
 

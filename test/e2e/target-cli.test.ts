@@ -34,6 +34,20 @@ describe('overload run --target: the user’s own service instead of the fixture
     assert.deepEqual(await readdir(dir), []);
   });
 
+  it('stops at once against a target that answers nothing (nothing listens), saving the partial report (exit 2)', async () => {
+    const closed = await startScriptedServer((_n, _req, res) => res.end());
+    const { port } = new URL(closed.url);
+    await closed.close();
+    const out = path.join(await tempDir(), 'run');
+    const { code, stderr } = await runMain(['run', 'overload', '--quick', '--set', 'search.start=16', '--target', `http://127.0.0.1:${port}/`, '--out', out, '--format', 'json']);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, new RegExp(`http://127\\.0\\.0\\.1:${port}/ looks down: the target answered nothing for \\d+ ms while [\\d,]+ requests failed \\(ECONNREFUSED ×[\\d,]+\\)`));
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+    assert.equal(report.steps.length, 1, 'one step, cut short');
+    assert.ok((report.steps[0]?.durationMs ?? 0) < 1000, `stopped within its window (${report.steps[0]?.durationMs} ms)`);
+    assert.match(report.onsetNote ?? '', /the target looks down/);
+  });
+
   it('sends every request to the pinned address with the original Host header, path and query', async () => {
     const seen: { host: string | undefined; url: string | undefined }[] = [];
     const server = await startScriptedServer((_n, req, res) => {
