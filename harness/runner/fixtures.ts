@@ -115,6 +115,8 @@ class ChildFixture<S> implements FixtureProcess<S> {
   private readonly pending = new Map<number, { resolve: (answer: ChildMessage<S>) => void; reject: (error: Error) => void }>();
   private readonly eventListeners: ((event: FixtureEvent) => void)[] = [];
   private exited = false;
+  /** How it ended (`SIGKILL`, `code 1`), once it has; null while it runs. */
+  private exitedWith: string | null = null;
   private readonly exitPromise: Promise<void>;
 
   constructor(
@@ -127,7 +129,8 @@ class ChildFixture<S> implements FixtureProcess<S> {
     this.exitPromise = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exited = true;
-        for (const waiter of this.pending.values()) waiter.reject(failure(`exited (${signal ?? `code ${code}`})`));
+        this.exitedWith = signal === null ? `code ${code ?? '?'}` : `killed by ${signal}`;
+        for (const waiter of this.pending.values()) waiter.reject(this.unplannedExit());
         this.pending.clear();
         resolve();
       });
@@ -141,6 +144,11 @@ class ChildFixture<S> implements FixtureProcess<S> {
       this.pending.get(message.id)?.resolve(message);
       this.pending.delete(message.id);
     });
+  }
+
+  /** The error of a fixture that went away during the run, which no scenario does (a planned crash is simulated inside it). */
+  private unplannedExit(): OverloadError {
+    return this.failure(`(pid ${this.child.pid ?? '?'}) exited during the run (${this.exitedWith ?? 'its IPC channel closed'}), which no scenario plans: something outside overload stopped it, or it crashed`);
   }
 
   get pid(): number {
@@ -164,7 +172,7 @@ class ChildFixture<S> implements FixtureProcess<S> {
 
   /** Sends `message(id)` and waits for the child's answer carrying the same id. */
   private request(message: (id: number) => ParentMessage, what: string): Promise<ChildMessage<S>> {
-    if (this.exited || !this.child.connected) return Promise.reject(this.failure('is no longer running'));
+    if (this.exited || !this.child.connected) return Promise.reject(this.unplannedExit());
     const id = this.nextId++;
     return new Promise<ChildMessage<S>>((resolve, reject) => {
       const timer = setTimeout(() => {

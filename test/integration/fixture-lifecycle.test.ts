@@ -34,6 +34,38 @@ describe('fixture processes', function () {
     assert.deepEqual(await waitUntilGone(pids, 5000), [], 'fixture processes outlived the harness');
   });
 
+  it('end the run with a clear error and the partial report when the upstream is killed mid-run (exit 1), leaving no process behind', async () => {
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'overload-upstream-killed-')), 'run');
+    const cli = spawn(process.execPath, [here('../../harness/cli/bin.js'), 'run', 'overload', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    after(() => cli.kill('SIGKILL'));
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      cli.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('step 2:')) resolve();
+      });
+    });
+    // This run's upstream: a descendant of the CLI's process (bin.js may start node again with tsx).
+    const processes = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+      .flatMap((match) => (match === null ? [] : [{ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }]));
+    const descends = (pid: number): boolean => pid === cli.pid || (pid > 1 && descends(processes.find((p) => p.pid === pid)?.ppid ?? 0));
+    const upstream = processes.find((p) => p.args.includes('fixtures/upstream/main.ts') && descends(p.ppid));
+    assert.ok(upstream !== undefined, 'the run’s upstream fixture runs');
+    const { pid } = upstream;
+    process.kill(pid, 'SIGKILL');
+    const [code] = (await once(cli, 'exit')) as [number | null];
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, new RegExp(`the upstream fixture \\(pid ${pid}\\) exited during the run \\(killed by SIGKILL\\), which no scenario plans`));
+    assert.match(stderr, /partial report: .*report\.json/);
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as { interrupted: boolean; steps: unknown[] };
+    assert.equal(report.interrupted, true);
+    assert.ok(report.steps.length >= 2);
+    const leftovers = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.includes(out));
+    assert.deepEqual(leftovers, [], 'the gateway fixture went too');
+  });
+
   for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`stop with the CLI on ${signal}, which writes the partial report and exits ${exitCode}`, async () => {
       const out = path.join(await mkdtemp(path.join(tmpdir(), `overload-${signal}-`)), 'run');

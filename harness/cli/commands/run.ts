@@ -5,6 +5,7 @@
  * Every input (the scenario, the target, the baseline, the output folder) is checked before any
  * load is sent (prepare-run.ts).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { listScenarios } from '../../config/load-scenario.ts';
@@ -83,7 +84,15 @@ async function runSingle(args: RunArgs, io: CliIO): Promise<ExitCode> {
   const summary = args.json ? io.stderr : io.stdout;
   const stop = stopOnSignal(io);
   try {
-    const outcome = await runOne(run, io, summary, stop.signal, io.color && !args.json);
+    let outcome;
+    try {
+      outcome = await runOne(run, io, summary, stop.signal, io.color && !args.json);
+    } catch (error) {
+      // The runner saved what it measured before it threw (if it measured anything): say where.
+      const partial = path.join(run.outDir, 'report.json');
+      if (existsSync(partial)) writeLine(io.stderr, `partial report: ${partial}`);
+      throw error;
+    }
     if (args.json) io.stdout.write(renderJson(outcome.report));
     return stop.code() ?? (outcome.held ? ExitCode.ok : ExitCode.expectationFailed);
   } finally {
