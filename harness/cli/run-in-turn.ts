@@ -4,6 +4,7 @@
  * SIGTERM stopping the load with the partial reports kept.
  */
 import { errorLines, OverloadError } from '../errors.ts';
+import { releaseOutputDir } from '../report/write.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { writeLine, type CliIO } from './io.ts';
 import { runOne, type PreparedRun, type RunOutcome } from './run-one.ts';
@@ -26,6 +27,7 @@ export async function runInTurn(runs: readonly PreparedRun[], label: (run: Prepa
   const turns: Turn[] = [];
   for (const [index, run] of runs.entries()) {
     if (signal.aborted) {
+      await releaseOutputDir(run.outDir);
       turns.push({ run, outcome: null, error: 'not run: interrupted', errorCode: null, seconds: 0 });
       continue;
     }

@@ -15,7 +15,7 @@ import { fileNameOf, type ReportFormat } from '../report/render/formats.ts';
 import { render as renderJson } from '../report/render/json.ts';
 import { render as renderText } from '../report/render/text.ts';
 import type { Report } from '../report/schema.ts';
-import { writeReportFiles, writeTextFile } from '../report/write.ts';
+import { releaseOutputDir, writeReportFiles, writeTextFile } from '../report/write.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import type { GatewayLogOption } from '../runner/target.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
@@ -47,8 +47,19 @@ export interface RunOutcome {
   held: boolean;
 }
 
-/** Runs one prepared scenario; `summary` gets the terminal summary (stdout, or stderr with --json). */
+/**
+ * Runs one prepared scenario; `summary` gets the terminal summary (stdout, or stderr with --json).
+ * The run's claim on its output folder ends with it, however it ends.
+ */
 export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.WritableStream, signal: AbortSignal, color: boolean): Promise<RunOutcome> {
+  try {
+    return await runClaimed(run, io, summary, signal, color);
+  } finally {
+    await releaseOutputDir(run.outDir);
+  }
+}
+
+async function runClaimed(run: PreparedRun, io: CliIO, summary: NodeJS.WritableStream, signal: AbortSignal, color: boolean): Promise<RunOutcome> {
   const { outDir, formats } = run;
   const events = new RunEvents();
   const detachProgress = attachProgress(events, io.stderr);

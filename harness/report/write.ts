@@ -4,7 +4,7 @@
  * is sent, and {@link writeReportFiles} after every step, so an interrupted or crashed run keeps
  * what it measured (DESIGN.md §1.4). Renderers only return strings.
  */
-import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OverloadError } from '../errors.ts';
 import type { Comparison } from './comparison.ts';
@@ -35,7 +35,10 @@ export function fileSafeName(name: string): string {
  * Makes the folder a run writes into, and proves it writable, before the run starts.
  * `dir` (from `--out`) must be new or empty; it is created with its parents when missing. Without
  * it, the folder is `<root>/<scenario>-<UTC timestamp>/`. Returns the folder's path, as given or
- * joined (relative when `root` is).
+ * joined (relative when `root` is). The run claims the folder with a file created exclusively
+ * ({@link CLAIM_FILE}), so two runs started at once (the same `--out`, or the same default name in
+ * the same millisecond) never share it: the second is refused. {@link releaseOutputDir} removes
+ * the claim when the run is over.
  * @throws OverloadError `OUTPUT_UNWRITABLE` (exit 2) naming the path and the fix.
  */
 export async function prepareOutputDir(
@@ -50,15 +53,24 @@ export async function prepareOutputDir(
       ? `Pass --out DIR to write the reports elsewhere.`
       : `Pass --out a new or empty folder you can write to, or leave --out out to write to ${root}/<scenario>-<time>/.`;
   await ensureEmptyDir(target, hint);
-  // A probe file is the only honest writability check: access(W_OK) says yes to root on a read-only mount.
-  const probe = join(target, `.overload-write-check-${process.pid}`);
+  // Writing a file is the only honest writability check (access(W_OK) says yes to root on a
+  // read-only mount), and writing it exclusively ('wx') is the claim: of two runs that both found
+  // the folder empty, one creates it and the other gets EEXIST.
   try {
-    await writeFile(probe, '', { flag: 'wx' });
-    await unlink(probe);
+    await writeFile(join(target, CLAIM_FILE), `${process.pid}\n`, { flag: 'wx' });
   } catch (error) {
+    if (codeOf(error) === 'EEXIST') throw unwritable(`The output folder ${target} was just claimed by another run (${CLAIM_FILE}); a run never mixes its files with others.`, hint, error);
     throw unwritable(`Cannot write in the output folder ${target} (${describe(error)}).`, hint, error);
   }
   return target;
+}
+
+/** The file that marks a folder as taken by a run in progress. */
+export const CLAIM_FILE = '.overload-run';
+
+/** Ends a run's claim on its folder ({@link prepareOutputDir}); safe to call twice. */
+export async function releaseOutputDir(dir: string): Promise<void> {
+  await rm(join(dir, CLAIM_FILE), { force: true });
 }
 
 /** Creates `target` if missing; refuses an existing file or a folder with anything in it. */
@@ -77,6 +89,9 @@ async function ensureEmptyDir(target: string, hint: string): Promise<void> {
       throw unwritable(`Cannot create the output folder ${target} (${describe(mkdirError)}).`, hint, mkdirError);
     }
     return;
+  }
+  if (entries.includes(CLAIM_FILE)) {
+    throw unwritable(`The output folder ${target} is in use by another run (it holds ${CLAIM_FILE}); a run never mixes its files with others.`, hint);
   }
   if (entries.length > 0) {
     const shown = entries.slice(0, 3).join(', ');

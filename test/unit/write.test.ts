@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { OverloadError } from '../../harness/errors.ts';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { render as renderJson } from '../../harness/report/render/json.ts';
 import { render as renderMarkdown } from '../../harness/report/render/markdown.ts';
 import { parseReport } from '../../harness/report/report-schema.ts';
 import type { Report } from '../../harness/report/schema.ts';
-import { prepareOutputDir, runDirName, writeReportFiles } from '../../harness/report/write.ts';
+import { CLAIM_FILE, prepareOutputDir, releaseOutputDir, runDirName, writeReportFiles } from '../../harness/report/write.ts';
 import { rejection } from '../helpers/rejection.ts';
 
 const report: Report = parseReport(
@@ -29,6 +30,8 @@ describe('report writer', () => {
     it('creates reports/runs/<scenario>-<UTC time with milliseconds>/ by default, with safe characters', async () => {
       const dir = await prepareOutputDir(undefined, 'overload', NOW, join(tmp, 'reports/runs'));
       assert.equal(dir, join(tmp, 'reports/runs', 'overload-2026-11-25T20-30-01-123Z'));
+      assert.deepEqual(await readdir(dir), [CLAIM_FILE], 'claimed for the run');
+      await releaseOutputDir(dir);
       assert.deepEqual(await readdir(dir), []);
     });
 
@@ -47,14 +50,28 @@ describe('report writer', () => {
     it('creates a missing --out folder with its parents', async () => {
       const out = join(tmp, 'a', 'b', 'out');
       assert.equal(await prepareOutputDir(out, 'overload', NOW), out);
-      assert.deepEqual(await readdir(out), []);
+      assert.deepEqual(await readdir(out), [CLAIM_FILE]);
     });
 
-    it('accepts an existing empty --out folder and leaves no probe file in it', async () => {
+    it('accepts an existing empty --out folder and leaves nothing in it once released', async () => {
       const out = join(tmp, 'empty');
       await mkdir(out);
       await prepareOutputDir(out, 'overload', NOW);
+      await releaseOutputDir(out);
+      await releaseOutputDir(out);
       assert.deepEqual(await readdir(out), []);
+    });
+
+    it('gives a folder to one of two runs that start at once, and refuses the other, naming it', async () => {
+      const out = join(tmp, 'race');
+      const outcomes = await Promise.allSettled([prepareOutputDir(out, 'overload', NOW), prepareOutputDir(out, 'overload', NOW)]);
+      assert.deepEqual(outcomes.map((outcome) => outcome.status).sort(), ['fulfilled', 'rejected']);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+      const reason: unknown = refused?.status === 'rejected' ? refused.reason : null;
+      assert.ok(reason instanceof OverloadError && reason.code === 'OUTPUT_UNWRITABLE', String(reason));
+      assert.match(reason.message, /claimed by another run|in use by another run/);
+      // A third run while the first is still going: the claim says why it is refused.
+      assert.match((await rejection(prepareOutputDir(out, 'overload', NOW))).message, new RegExp(`in use by another run \\(it holds ${CLAIM_FILE.replace('.', '\\.')}\\)`));
     });
 
     it('refuses a non-empty --out folder, naming it and the fix, with exit code 2', async () => {

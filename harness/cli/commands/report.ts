@@ -5,7 +5,7 @@ import { OverloadError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { readReport } from '../../report/read.ts';
 import { renderFormats } from '../../report/render/formats.ts';
-import { prepareOutputDir, writeTextFile } from '../../report/write.ts';
+import { prepareOutputDir, releaseOutputDir, writeTextFile } from '../../report/write.ts';
 import { writeLine, type CliIO } from '../io.ts';
 import { parseFormats } from '../options.ts';
 
@@ -34,10 +34,14 @@ export function reportCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitC
         return finish(ExitCode.ok);
       }
       const outDir = await prepareOutputDir(args.out, report.scenario.name, new Date());
-      for (const { file, text } of await renderFormats(report, formats)) {
-        const target = path.join(outDir, file);
-        await writeTextFile(target, text);
-        writeLine(io.stdout, target);
+      try {
+        for (const { file, text } of await renderFormats(report, formats)) {
+          const target = path.join(outDir, file);
+          await writeTextFile(target, text);
+          writeLine(io.stdout, target);
+        }
+      } finally {
+        await releaseOutputDir(outDir);
       }
       finish(ExitCode.ok);
     },

@@ -21,7 +21,7 @@ import { render as renderGatewaysHtml } from '../../report/render/gateways-html.
 import { renderJson as renderGatewaysJson, renderMarkdown as renderGatewaysMarkdown, renderText as renderGatewaysText } from '../../report/render/gateways-summary.ts';
 import { render as renderJson } from '../../report/render/json.ts';
 import { allHeld, renderMarkdown as renderSummaryMarkdown, renderText as renderSummaryText, type SummaryRow } from '../../report/render/run-summary.ts';
-import { runDirName, writeTextFile } from '../../report/write.ts';
+import { releaseOutputDir, runDirName, writeTextFile } from '../../report/write.ts';
 import { writeLine, type CliIO } from '../io.ts';
 import { parseGateways, singleGateway, withScenarioOptions } from '../options.ts';
 import { prepare, type RunArgs } from '../prepare-run.ts';
@@ -122,7 +122,10 @@ async function runAll(args: RunArgs, io: CliIO): Promise<ExitCode> {
     try {
       runs.push(await prepare(args, name, path.join(root, name), io, gateway));
     } catch (error) {
-      if (!(error instanceof OverloadError) || error.code !== 'SCENARIO_UNSUPPORTED') throw error;
+      if (!(error instanceof OverloadError) || error.code !== 'SCENARIO_UNSUPPORTED') {
+        await releaseAll(runs);
+        throw error;
+      }
       skipped.set(name, `means nothing behind ${gateway ?? 'this gateway'}`);
       writeLine(io.stderr, `skipping ${name}: ${error.message}`);
     }
@@ -167,7 +170,12 @@ async function runGateways(args: RunArgs, io: CliIO, gateways: readonly GatewayK
 
   const root = args.out ?? path.join('reports/runs', runDirName(`${name}-gateways`, new Date()));
   const runs: PreparedRun[] = [];
-  for (const gateway of gateways) runs.push(await prepare(args, name, path.join(root, gateway), io, gateway));
+  try {
+    for (const gateway of gateways) runs.push(await prepare(args, name, path.join(root, gateway), io, gateway));
+  } catch (error) {
+    await releaseAll(runs);
+    throw error;
+  }
 
   const stop = stopOnSignal(io);
   let turns: Turn[];
@@ -197,4 +205,9 @@ async function runGateways(args: RunArgs, io: CliIO, gateways: readonly GatewayK
   writeLine(io.stdout, `comparison: ${files.map(([file]) => path.join(root, file)).join('  ')}`);
   const held = turns.every((turn) => turn.outcome?.held === true && !turn.outcome.report.interrupted);
   return stop.code() ?? worstError(turns) ?? (held ? ExitCode.ok : ExitCode.expectationFailed);
+}
+
+/** Ends the claims of runs prepared before a later one's mistake stopped the command. */
+async function releaseAll(runs: readonly PreparedRun[]): Promise<void> {
+  for (const run of runs) await releaseOutputDir(run.outDir);
 }
