@@ -196,6 +196,8 @@ async function runPlanned(options: RunOptions): Promise<Report> {
     interrupted = true;
     await save().catch(() => undefined);
     throw error;
+  } finally {
+    budget.dispose();
   }
   interrupted = options.signal?.aborted ?? false;
   await save();
