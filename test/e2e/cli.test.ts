@@ -32,6 +32,8 @@ describe('the overload command line', function () {
     assert.equal(code, 0);
     assert.match(stdout, /onset search: 1, 2, 4, … connections/);
     assert.match(stdout, /theory +onset at 21 connections/);
+    assert.match(stdout, /^bounds +at most 30 steps of at most 23 s each \(a 2 s window, the 10 s client timeout, a drain of up to 11 s\): 600 s in all: caps\.maxDurationS/m);
+    assert.match(stdout, /^ +at most 5,000,000 requests \(caps\.maxRequests, counted after each step\); at most 1,024 connections in a step$/m);
   });
 
   it('applies --set to plan, and prints the resolved scenario with --json', async () => {

@@ -1,7 +1,9 @@
 /** `overload plan <scenario>`: what a run would do and its bounds. Sends nothing. */
 import type { Argv } from 'yargs';
 import type { Scenario } from '../../config/scenario.ts';
+import { runBounds } from '../../load/bounds.ts';
 import { planRamp } from '../../load/plan.ts';
+import { drainTimeoutMs } from '../../runner/measure-step.ts';
 import { closedLoopTheory, openLoopTheory } from '../../stats/theory.ts';
 import { formatCount, formatLoad, formatLoadValue, formatRate, formatSeconds, formatSetting, unitLabel } from '../../format.ts';
 import { describePlanned } from '../../runner/run-timeline.ts';
@@ -41,6 +43,35 @@ function timelinePlan(scenario: Scenario, unit: 'connections' | 'rps'): string[]
   return lines;
 }
 
+/**
+ * The worst case of a search or a ramp (load/bounds.ts): its duration and its requests, each with
+ * what bounds it, and the most connections or req/s any step offers.
+ */
+function boundsLines(scenario: Scenario, mode: 'search' | 'ramp'): string[] {
+  const bounds = runBounds(scenario, mode, drainTimeoutMs(scenario));
+  const { caps, load } = scenario;
+  const unit = scenario.model === 'closed' ? 'connections' : 'rps';
+  const seconds = (ms: number): string => `${formatCount(Math.round(ms / 100) / 10)} s`;
+  const parts = [
+    `a ${seconds(load.stepMs)} window`,
+    ...(scenario.model === 'open' ? ['a warm-up of up to 1.5 windows'] : []),
+    `the ${seconds(load.clientTimeoutMs)} client timeout`,
+    `a drain of up to ${seconds(drainTimeoutMs(scenario))}`,
+  ];
+  const duration =
+    bounds.durationBoundBy === 'plan'
+      ? `${formatCount(bounds.durationS)} s in all (within caps.maxDurationS, ${formatCount(caps.maxDurationS)} s)`
+      : `${formatCount(bounds.durationS)} s in all: caps.maxDurationS, a deadline that stops the step in progress`;
+  const requests =
+    bounds.requestsBoundBy === 'plan'
+      ? `${formatCount(bounds.requests)} requests (the plan's arrivals)`
+      : `${formatCount(bounds.requests)} requests (caps.maxRequests, counted after each step)`;
+  return [
+    `bounds    at most ${formatCount(bounds.steps)} steps of at most ${seconds(bounds.stepWorstMs)} each (${parts.join(', ')}): ${duration}`,
+    `          at most ${requests}; at most ${formatLoad(bounds.highestLoad, unit)} in a step`,
+  ];
+}
+
 /** The plan in words: fixtures, steps, bounds and what theory expects (pure, for tests). */
 export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string {
   const { upstream: up, gateway: gw, load, search, caps } = scenario;
@@ -67,7 +98,7 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
     lines.push(
       `plan      stepped ramp, ${loads.length} steps of ${stepS} s: ${loads.map((value) => formatLoadValue(value, unit)).join(', ')} ${unitLabel(unit)}`,
       `          stops after ${scenario.ramp.stopAfterFailures} failing steps in a row`,
-      `bounds    at most ${Math.ceil(loads.length * stepS)} s of load${scenario.model === 'open' ? ' plus a warm-up of up to 1.5 steps each' : ''}, plus a drain after each step`,
+      ...boundsLines(scenario, 'ramp'),
     );
   } else {
     const doubling = [search.start, search.start * 2, search.start * 4].map((value) => formatLoadValue(value, unit)).join(', ');
@@ -76,7 +107,7 @@ export function renderPlan(scenario: Scenario, mode: 'search' | 'ramp'): string 
     lines.push(
       `plan      onset search: ${doubling}, … ${unitLabel(unit)} (doubling, at most ${formatLoad(max, unit)}) until a step fails,`,
       `          then bisection ${bisection}; at most ${search.maxSteps} steps of ${stepS} s${warmup}`,
-      `bounds    ${formatLoad(max, unit)}, ${caps.maxRequests.toLocaleString('en-US')} requests, ${caps.maxDurationS} s in all`,
+      ...boundsLines(scenario, 'search'),
     );
   }
   if (scenario.timeline.durationMs > 0) {
