@@ -117,6 +117,8 @@ class ChildFixture<S> implements FixtureProcess<S> {
   private exited = false;
   /** How it ended (`SIGKILL`, `code 1`), once it has; null while it runs. */
   private exitedWith: string | null = null;
+  /** The harness asked it to stop (`stop()`): its end is no crash. */
+  private stopping = false;
   private readonly exitPromise: Promise<void>;
 
   constructor(
@@ -146,8 +148,12 @@ class ChildFixture<S> implements FixtureProcess<S> {
     });
   }
 
-  /** The error of a fixture that went away during the run, which no scenario does (a planned crash is simulated inside it). */
+  /**
+   * The error of a request to a fixture that is gone: stopped by the harness, or gone during the
+   * run, which no scenario does (a planned crash is simulated inside it).
+   */
   private unplannedExit(): OverloadError {
+    if (this.stopping) return this.failure('is no longer running: it was stopped');
     return this.failure(`(pid ${this.child.pid ?? '?'}) exited during the run (${this.exitedWith ?? 'its IPC channel closed'}), which no scenario plans: something outside overload stopped it, or it crashed`);
   }
 
@@ -194,6 +200,7 @@ class ChildFixture<S> implements FixtureProcess<S> {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.exited) return;
     if (this.child.connected) this.child.send({ type: 'stop' });
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
