@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { TSX_LOADER_URL } from '../../harness/runner/fixtures.ts';
+import { DEFAULTS } from '../../harness/config/defaults.ts';
+import { forkUpstream, TSX_LOADER_URL } from '../../harness/runner/fixtures.ts';
+import { rejection } from '../helpers/rejection.ts';
 import { alive } from '../helpers/processes.ts';
 
 const here = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -32,6 +34,17 @@ describe('fixture processes', function () {
     assert.ok(pids.every(alive));
     harness.kill('SIGKILL');
     assert.deepEqual(await waitUntilGone(pids, 5000), [], 'fixture processes outlived the harness');
+  });
+
+  it('that fail to start reject with FIXTURE_FAILED saying why, and leave no process behind', async () => {
+    // Options the harness never sends (validation refuses them first), so the child refuses them itself.
+    const error = await rejection(forkUpstream({ ...DEFAULTS.upstream, seed: 1, workers: -1 }));
+    assert.equal(error.code, 'FIXTURE_FAILED');
+    assert.equal(error.exitCode, 1);
+    assert.match(error.message, /^the upstream fixture failed to start: .*workers must be an integer ≥ 1 \(got -1\)/);
+    await sleep(200);
+    const leftovers = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.includes('"workers":-1'));
+    assert.deepEqual(leftovers, []);
   });
 
   it('end the run with a clear error and the partial report when the upstream is killed mid-run (exit 1), leaving no process behind', async () => {
