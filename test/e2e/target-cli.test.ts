@@ -48,6 +48,22 @@ describe('overload run --target: the user’s own service instead of the fixture
     assert.match(report.onsetNote ?? '', /the target looks down/);
   });
 
+  for (const model of ['closed', 'open'] as const) {
+    it(`never follows a redirect (${model} model): the 302 is an answer, and the Location is never connected to`, async () => {
+      const elsewhere = await startScriptedServer((_n, _req, res) => res.end('not here'));
+      after(() => elsewhere.close());
+      const redirecting = await startScriptedServer((_n, _req, res) => res.writeHead(302, { location: `${elsewhere.url}/moved` }).end());
+      after(() => redirecting.close());
+      const out = path.join(await tempDir(), 'run');
+      const rate = model === 'open' ? ['--set', 'ramp.from=20', '--set', 'ramp.to=20'] : ['--set', 'ramp.from=1', '--set', 'ramp.to=1'];
+      const { code, stderr } = await runMain(['run', 'overload', '--quick', '--model', model, '--ramp', ...rate, '--set', 'ramp.step=1', '--target', `${redirecting.url}/`, '--out', out, '--format', 'json']);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+      assert.ok((report.steps[0]?.status['302'] ?? 0) > 0, JSON.stringify(report.steps[0]?.status));
+      assert.equal(elsewhere.requests(), 0, 'the Location was never requested');
+    });
+  }
+
   it('sends every request to the pinned address with the original Host header, path and query', async () => {
     const seen: { host: string | undefined; url: string | undefined }[] = [];
     const server = await startScriptedServer((_n, req, res) => {
