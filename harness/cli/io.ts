@@ -17,6 +17,8 @@ export interface CliIO {
    * exits at once (128 + signal number), for a user who will not wait for the drain.
    */
   onSignal(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Ends the process now with `code` (the hard deadline's last resort); absent in-process, as in tests. */
+  exit?(code: ExitCode): void;
 }
 
 /** The real process's streams and signals. */
@@ -27,6 +29,7 @@ export function processIO(): CliIO {
     stdout: process.stdout,
     stderr: process.stderr,
     color: process.stderr.isTTY && process.env.NO_COLOR === undefined,
+    exit: (code) => process.exit(code),
     onSignal(listener) {
       let received = false;
       const on = (signal: 'SIGINT' | 'SIGTERM'): void => {

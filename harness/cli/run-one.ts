@@ -19,6 +19,9 @@ import { releaseOutputDir, writeReportFiles, writeTextFile } from '../report/wri
 import { runScenario } from '../runner/run-scenario.ts';
 import type { GatewayLogOption } from '../runner/target.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { formatCount } from '../format.ts';
+import { armHardDeadline, hardDeadlineMs } from './hard-deadline.ts';
 import { writeLine, type CliIO } from './io.ts';
 import { attachProgress } from './progress.ts';
 import { RunEvents } from './run-events.ts';
@@ -52,9 +55,15 @@ export interface RunOutcome {
  * The run's claim on its output folder ends with it, however it ends.
  */
 export async function runOne(run: PreparedRun, io: CliIO, summary: NodeJS.WritableStream, signal: AbortSignal, color: boolean): Promise<RunOutcome> {
+  const ms = hardDeadlineMs(run.scenario);
+  const disarm = armHardDeadline(ms, () => {
+    writeLine(io.stderr, `\nthe run did not stop ${formatCount(ms / 1000)} s after it began, its deadline and every stop's timeout included: overload exits now (a bug: please report it); its fixtures exit with it, nginx and HAProxy by their watchdog`);
+    io.exit?.(ExitCode.internal);
+  });
   try {
     return await runClaimed(run, io, summary, signal, color);
   } finally {
+    disarm();
     await releaseOutputDir(run.outDir);
   }
 }
