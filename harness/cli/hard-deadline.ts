@@ -7,21 +7,12 @@
  * by their watchdog.
  */
 import type { Scenario } from '../config/scenario.ts';
+import { REAL_TIMERS, type DeadlineTimers } from '../runner/budget.ts';
 import { drainTimeoutMs } from '../runner/measure-step.ts';
 
 /** What the stops themselves may take after the deadline: fixtures' and gateways' SIGTERM-then-SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
-/** The timer functions; the real ones unless a test injects fakes. */
-export interface HardDeadlineTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const REAL_TIMERS: HardDeadlineTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /**
  * When a run of `scenario` must be over whatever happens, ms from its start: its deadline
@@ -33,7 +24,7 @@ export function hardDeadlineMs(scenario: Scenario): number {
 }
 
 /** Calls `onExpire` after `ms` unless the returned function is called first. */
-export function armHardDeadline(ms: number, onExpire: () => void, timers: HardDeadlineTimers = REAL_TIMERS): () => void {
+export function armHardDeadline(ms: number, onExpire: () => void, timers: DeadlineTimers = REAL_TIMERS): () => void {
   const handle = timers.setTimeout(onExpire, ms);
   return () => timers.clearTimeout(handle);
 }

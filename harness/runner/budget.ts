@@ -14,7 +14,8 @@ export interface DeadlineTimers {
   clearTimeout(handle: unknown): void;
 }
 
-const REAL_TIMERS: DeadlineTimers = {
+/** The real `setTimeout` and `clearTimeout`. */
+export const REAL_TIMERS: DeadlineTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

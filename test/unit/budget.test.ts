@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
 import type { CapsConfig } from '../../harness/config/scenario.ts';
 import type { StepResult } from '../../harness/report/schema.ts';
-import { RunBudget, type DeadlineTimers } from '../../harness/runner/budget.ts';
+import { RunBudget } from '../../harness/runner/budget.ts';
+import { manualTimers } from '../helpers/manual-timers.ts';
 
 const CAPS: CapsConfig = { maxConnections: 64, maxRps: 1000, maxDurationS: 60, maxRequests: 1000 };
 
-/** Timers a test fires by hand: the deadline registered, and whether it was cleared. */
-function manualTimers(): DeadlineTimers & { fire(): void; ms: number | null; cleared: boolean } {
-  let callback: (() => void) | null = null;
-  const timers = {
-    ms: null as number | null,
-    cleared: false,
-    setTimeout(fn: () => void, ms: number) {
-      callback = fn;
-      timers.ms = ms;
-      return 1;
-    },
-    clearTimeout() {
-      timers.cleared = true;
-    },
-    fire() {
-      callback?.();
-    },
-  };
-  return timers;
-}
 
 const step = (sent: number): StepResult => ({ sent }) as StepResult;
 

@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
-import { armHardDeadline, hardDeadlineMs, type HardDeadlineTimers } from '../../harness/cli/hard-deadline.ts';
+import { armHardDeadline, hardDeadlineMs } from '../../harness/cli/hard-deadline.ts';
 import { loadScenario } from '../../harness/config/load-scenario.ts';
+import { manualTimers } from '../helpers/manual-timers.ts';
 
-/** Timers a test fires by hand. */
-function manualTimers(): HardDeadlineTimers & { fire(): void; ms: number | null; cleared: boolean } {
-  let callback: (() => void) | null = null;
-  const timers = {
-    ms: null as number | null,
-    cleared: false,
-    setTimeout(fn: () => void, ms: number) {
-      callback = fn;
-      timers.ms = ms;
-      return 1;
-    },
-    clearTimeout() {
-      timers.cleared = true;
-      callback = null;
-    },
-    fire() {
-      callback?.();
-    },
-  };
-  return timers;
-}
 
 describe('the hard deadline of a run', () => {
   it('comes after the run’s own deadline, a step’s tail, a drain and the stops', async () => {
