@@ -7,7 +7,7 @@
 import type { Scenario } from '../../harness/config/scenario.ts';
 import type { Driver, StepObservation, StepRequest } from '../../harness/load/driver.ts';
 import type { FixtureLauncher, LaunchedFixtures } from '../../harness/runner/launch.ts';
-import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
+import { quietGatewayStats, type GatewayStats, type UpstreamStats } from '../../fixtures/common/protocol.ts';
 
 export interface FakeSystemOptions {
   /** Highest connection count with no failures (C + Q). */
@@ -98,16 +98,11 @@ export class FakeSystem {
 
   private gatewayStats(): GatewayStats {
     return {
-      inFlight: 0,
-      dispatched: 0,
-      queued: 0,
-      peakQueued: 0,
+      ...quietGatewayStats(),
       received: this.served + this.resets,
       responses: { '200': this.served, '502': this.resets },
       generated: { '502': this.resets },
       causes: this.resets > 0 ? { upstream_reset: this.resets } : {},
-      clientAborts: 0,
-      retries: 0,
     };
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { drainFixtures, serviceDuring, type WatchedFixtures } from '../../harness/runner/measure-step.ts';
-import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
+import { quietGatewayStats, type GatewayStats, type UpstreamStats } from '../../fixtures/common/protocol.ts';
 import { OverloadError } from '../../harness/errors.ts';
 
 const upstream = (patch: Partial<UpstreamStats> = {}): UpstreamStats => ({
@@ -17,16 +17,7 @@ const upstream = (patch: Partial<UpstreamStats> = {}): UpstreamStats => ({
 });
 
 const gateway = (patch: Partial<GatewayStats> = {}): GatewayStats => ({
-  inFlight: 0,
-  dispatched: 0,
-  queued: 0,
-  peakQueued: 0,
-  received: 0,
-  responses: {},
-  generated: {},
-  causes: {},
-  clientAborts: 0,
-  retries: 0,
+  ...quietGatewayStats(),
   ...patch,
 });
 
