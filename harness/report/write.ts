@@ -84,7 +84,7 @@ async function ensureEmptyDir(target: string, hint: string): Promise<void> {
     if (error instanceof OverloadError) throw error;
     if (codeOf(error) !== 'ENOENT') throw unwritable(`Cannot use the output folder ${target} (${describe(error)}).`, hint, error);
     try {
-      await mkdir(target, { recursive: true });
+      await makeDirs(target);
     } catch (mkdirError) {
       throw unwritable(`Cannot create the output folder ${target} (${describe(mkdirError)}).`, hint, mkdirError);
     }
@@ -136,9 +136,44 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
 
 async function mkdirFor(path: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirs(dirname(path));
   } catch (error) {
     throw unwritable(`Cannot create the folder of ${path} (${describe(error)}).`, 'Choose a path in a folder you can write to.', error);
+  }
+}
+
+/**
+ * `mkdir -p` that fails with the real reason. Node's recursive mkdir reports ENOENT for a folder it
+ * could not create on a read-only file system (EROFS) or a full disk (ENOSPC): it stats the path
+ * after the failed mkdir and throws the stat's error (nodejs/node#47098, open; seen on Node 20 by
+ * test/e2e/readonly-out.test.ts). On ENOENT the folders are made again one at a time, without
+ * `recursive`, so the one that fails throws its own code.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if (codeOf(error) !== 'ENOENT') throw error;
+    await makeDirsOneByOne(dir);
+  }
+}
+
+async function makeDirsOneByOne(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  if (parent !== dir) {
+    try {
+      await stat(parent);
+    } catch (error) {
+      if (codeOf(error) !== 'ENOENT') throw error;
+      await makeDirsOneByOne(parent);
+    }
+  }
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    // Made in the meantime (another run, or the recursive attempt got this far): as mkdir -p,
+    // which is content with a folder but not with a file of that name.
+    if (codeOf(error) !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
   }
 }
 
