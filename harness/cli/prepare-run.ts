@@ -1,7 +1,7 @@
 /**
  * Everything one `overload run` needs, resolved and checked before any load is sent: the
  * scenario behind its gateway, the formats, the tolerance, the target (through the guard), the
- * user's gateway log, the baseline and the output folder. A mistake costs nothing but exit 2.
+ * user's gateway log, the baseline, an https target's certificate and the output folder. A mistake costs nothing but exit 2.
  */
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { scenarioForTarget, type GatewayLogOption } from '../runner/target.ts';
 import { authorizeEntry, parseTargetsFile, type EntryAuthorization } from '../safety/authorization.ts';
 import { LOOPBACK_ONLY, pinTarget, type PinnedTarget } from '../safety/target-guard.ts';
 import { writeLine, type CliIO } from './io.ts';
+import { checkTargetTrust } from './target-tls.ts';
 import { parseFormats, resolveScenario, type ScenarioArgs } from './options.ts';
 import type { PreparedRun } from './run-one.ts';
 
@@ -35,6 +36,7 @@ export interface RunArgs extends ScenarioArgs {
   'gateway-log': string | undefined;
   authorize: string | undefined;
   'authorize-target': string | undefined;
+  ca: string | undefined;
   'log-format': LogFormat | undefined;
   'update-baseline': string | undefined;
 }
@@ -66,6 +68,8 @@ export async function prepare(args: RunArgs, scenarioName: string, out: string |
   const gatewayLog = await checkGatewayLog(args);
   const baselinePath = (file: string): string => file || defaultBaselinePath(scenario.name, scenario.model, { target: target !== undefined, gateway: scenario.gateway.kind });
   const baseline = args.baseline === undefined ? null : await loadBaseline(baselinePath(args.baseline), scenario, target);
+  // The one connection before the run: an https target's handshake, once everything local was checked.
+  const checkedTarget = await checkTargetTrust(args.ca, target);
   const outDir = await prepareOutputDir(out, scenario.name, new Date());
   return {
     scenario,
@@ -73,7 +77,7 @@ export async function prepare(args: RunArgs, scenarioName: string, out: string |
     repeat: timeline ? 1 : args.repeat,
     formats,
     outDir,
-    target,
+    target: checkedTarget,
     ...(gatewayLog === undefined ? {} : { gatewayLog }),
     baseline,
     tolerance,

@@ -8,6 +8,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import { formatLoad, formatPercent } from '../format.ts';
 import { renderStepLine } from '../report/render/text.ts';
+import { describeTargetTls } from '../report/render/shared.ts';
 import type { Report } from '../report/schema.ts';
 import type { RunEvent, RunEventListener } from '../runner/events.ts';
 
@@ -67,6 +68,7 @@ function handler(view: View): RunEventListener {
         break;
       case 'target-ready':
         view.print(`target ${event.url}: every connection goes to ${event.pinnedAddress} (authorized: ${event.authorizedBy})`);
+        if (event.tls !== undefined) view.print(`tls: ${describeTargetTls(event.tls)}`);
         break;
       case 'trial-start':
         view.trialStarted(event);

@@ -95,6 +95,10 @@ async function runStep(request: StepRequest): Promise<StepObservation> {
       ...(request.body === undefined ? {} : { body: request.body }),
       // A pinned target's Host: autocannon's own is the URL's, which is the IP literal.
       ...(request.headers === undefined ? {} : { headers: request.headers }),
+      // An https target's name for SNI (autocannon sends none to an IP literal). Its client never
+      // checks the certificate (lib/httpClient.js forces rejectUnauthorized: false), which is why
+      // the run checked it once before any load (safety/tls-check.ts).
+      ...(typeof request.tls?.servername === 'string' ? { servername: request.tls.servername } : {}),
       pipelining: 1,
       timeout: Math.ceil(request.clientTimeoutMs / 1000),
       setupClient: setupClient as unknown as (client: autocannon.Client) => void,

@@ -2,6 +2,7 @@
  * The interface every load driver implements: run one step of load against a URL and return
  * what the client saw. Drivers never print and never decide pass/fail; the runner does.
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { Arrivals, HttpMethod, RetryConfig } from '../config/scenario.ts';
 import type { GeneratorHealth, LatencySummary } from '../report/schema.ts';
 
@@ -37,6 +38,11 @@ export interface StepRequest {
   body?: string;
   /** Extra request headers: the `Host` of an external target whose address was pinned. */
   headers?: Record<string, string>;
+  /**
+   * An https target: the TLS options of every connection (safety/tls-check.ts `pinnedTlsOptions`:
+   * the server name, the trusted CAs, the identity check against the name the user wrote).
+   */
+  tls?: PinnedTlsOptions;
   /** The client's own timeout; above the gateway's so its 504s reach the client. */
   clientTimeoutMs: number;
   /** Aborts the step early (Ctrl-C); the driver returns what it measured so far. */
@@ -44,6 +50,9 @@ export interface StepRequest {
   /** Hears each request's outcome as it happens: a timeline buckets them by time. */
   outcomes?: OutcomeObserver;
 }
+
+/** The TLS options a driver passes to every connection of an https target. */
+export type PinnedTlsOptions = Pick<ConnectionOptions, 'servername' | 'ca' | 'rejectUnauthorized' | 'checkServerIdentity'>;
 
 /**
  * Who wrote an answer, by its marks: `gateway` (the Node gateway fixture's `x-overload-cause`),

@@ -29,9 +29,10 @@ import { DEFAULTS } from '../config/defaults.ts';
 import type { LatencySummary } from '../report/schema.ts';
 import { LatencyRecorder } from '../stats/histogram.ts';
 import { firstAtOrAfter, planArrivals, planProfile } from './arrivals.ts';
-import type { Driver, StepObservation, StepRequest } from './driver.ts';
+import type { Driver, PinnedTlsOptions, StepObservation, StepRequest } from './driver.ts';
 import { PacedStep, type PacedStepPlan } from './paced-step.ts';
 import { seededRandom } from '../../fixtures/common/random.ts';
+import { pinnedTlsConnector } from './pinned-tls-connector.ts';
 import { requestUrl } from './request-url.ts';
 
 /** Slack over the client timeout before the tail gives up on the requests in flight. */
@@ -70,13 +71,15 @@ export interface OpenDriver extends Driver {
 export function createOpenDriver(): OpenDriver {
   let pool: Pool | null = null;
   let poolKey = '';
+  let poolTls: PinnedTlsOptions | undefined;
   let running = false;
 
-  const poolFor = async (origin: string, connections: number, timeoutMs: number): Promise<Pool> => {
+  const poolFor = async (origin: string, connections: number, timeoutMs: number, tls: PinnedTlsOptions | undefined): Promise<Pool> => {
     const key = `${origin} ${connections} ${timeoutMs}`;
-    if (pool !== null && key === poolKey) return pool;
+    if (pool !== null && key === poolKey && tls === poolTls) return pool;
     await pool?.close();
     poolKey = key;
+    poolTls = tls;
     pool = new Pool(origin, {
       connections,
       // One request per connection at a time, as a browser or a proxy's pool does.
@@ -85,6 +88,8 @@ export function createOpenDriver(): OpenDriver {
       // only there to end requests the gateway never answers, and sits well above its timeouts.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      // An https target: undici checks each connection's certificate with the run's trust and name.
+      ...(tls === undefined ? {} : { connect: pinnedTlsConnector(tls) }),
     });
     return pool;
   };
@@ -96,7 +101,7 @@ export function createOpenDriver(): OpenDriver {
       running = true;
       try {
         const target = requestUrl(request.url, request.path);
-        const dispatcher = await poolFor(target.origin, request.maxConnections ?? DEFAULTS.caps.maxConnections, request.clientTimeoutMs);
+        const dispatcher = await poolFor(target.origin, request.maxConnections ?? DEFAULTS.caps.maxConnections, request.clientTimeoutMs, request.tls);
         const observation = await runPacedStep(dispatcher, target, request);
         if (observation.cutOff) {
           // Requests aborted mid-flight (or still queued in undici) are dropped with the pool.

@@ -202,6 +202,18 @@ export const reportSchema = z.object({
         .object({ path: z.string(), format: z.enum(['nginx', 'haproxy']).nullable() })
         .exactOptional()
         .describe('With --gateway-log: the user’s gateway log the causes were read from, and its format (null: none detected).'),
+      tls: z
+        .object({
+          serverName: z.string().nullable(),
+          protocol: z.string(),
+          subject: z.string(),
+          issuer: z.string(),
+          validTo: z.string(),
+          fingerprint256: z.string(),
+          caFile: z.string().nullable(),
+        })
+        .exactOptional()
+        .describe('https targets only: the certificate checked before any load, the name sent for it and the extra CA trusted.'),
     })
     .exactOptional()
     .describe('External targets only (--target): the URL, the address every connection used, and what authorized it.'),

@@ -233,6 +233,21 @@ export interface TimelineResult {
 }
 
 /** The whole report, `report.json` (DESIGN.md §6). */
+/** An https target's certificate, as checked before any load (safety/tls-check.ts). */
+export interface TargetTls {
+  /** The name sent in SNI and checked against the certificate; null for an IP literal (checked against the address). */
+  serverName: string | null;
+  /** The protocol negotiated, e.g. `TLSv1.3`. */
+  protocol: string;
+  subject: string;
+  issuer: string;
+  /** The certificate's notAfter, as OpenSSL prints it. */
+  validTo: string;
+  fingerprint256: string;
+  /** The file given with `--ca`, or null. */
+  caFile: string | null;
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'overload'; version: string };
@@ -257,6 +272,11 @@ export interface Report {
      * schema version 1 (optional).
      */
     gatewayLog?: { path: string; format: 'nginx' | 'haproxy' | null };
+    /**
+     * https targets only: the certificate checked before any load (safety/tls-check.ts), the
+     * name sent for it and the extra CA trusted. Added in schema version 1 (optional).
+     */
+    tls?: TargetTls;
   };
   model: Model;
   unit: 'connections' | 'rps';

@@ -2,13 +2,13 @@
  * Typed events the runner emits while it works. The runner never prints: the CLI's progress bar
  * and summary subscribe to these (STYLE.md, example 2).
  */
-import type { StepResult, Report } from '../report/schema.ts';
+import type { StepResult, Report, TargetTls } from '../report/schema.ts';
 
 export type RunEvent =
   /** The fixtures are up. */
   | { type: 'fixtures-ready'; gatewayUrl: string; upstreamUrl: string }
   /** An external target (`--target`) takes the fixtures' place: the load goes to its pinned address. */
-  | { type: 'target-ready'; url: string; pinnedAddress: string; authorizedBy: string }
+  | { type: 'target-ready'; url: string; pinnedAddress: string; authorizedBy: string; tls?: TargetTls }
   /** A trial begins (`--repeat N` runs N of them); `plannedSteps` is an upper bound. */
   | { type: 'trial-start'; trial: number; trials: number; plannedSteps: number }
   /** A step of load begins. */

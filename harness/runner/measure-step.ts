@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../config/scenario.ts';
-import type { Driver, StepObservation, StepRequest } from '../load/driver.ts';
+import type { Driver, PinnedTlsOptions, StepObservation, StepRequest } from '../load/driver.ts';
 import type { GatewayStats, UpstreamStats } from '../../fixtures/common/protocol.ts';
 import type { StepResult } from '../report/schema.ts';
 import { diffCounts } from '../stats/counts.ts';
@@ -30,6 +30,8 @@ export interface StepFixtures {
   upstream: StatsSource<UpstreamStats> | null;
   /** The Host header to send, where it differs from the URL's (a pinned external target). */
   hostHeader?: string;
+  /** An https target's TLS options ({@link StepRequest.tls}). */
+  tls?: PinnedTlsOptions;
   /**
    * The gateway marks none of its failures (a real nginx sends no `x-overload-cause`): the
    * criterion counts every response with one of its statuses, as for an external target.
@@ -105,6 +107,7 @@ function runLoad(context: MeasureContext, offered: number, shape: Partial<StepRe
     ...(scenario.load.body === undefined ? {} : { body: scenario.load.body }),
     clientTimeoutMs: scenario.load.clientTimeoutMs,
     ...(fixtures.hostHeader === undefined ? {} : { headers: { host: fixtures.hostHeader } }),
+    ...(fixtures.tls === undefined ? {} : { tls: fixtures.tls }),
     ...(context.signal === undefined ? {} : { signal: context.signal }),
     ...shape,
   });

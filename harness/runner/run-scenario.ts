@@ -90,7 +90,8 @@ async function runPlanned(options: RunOptions): Promise<Report> {
   const unit = unitOf(scenario);
   const targetRun = target === undefined ? undefined : targetLauncher(target, options.gatewayLog);
   const launcher = targetRun ?? options.launcher ?? childProcessLauncher;
-  const targetInfo = target === undefined ? undefined : { url: target.url, pinnedAddress: target.address, authorizedBy: target.authorizedBy };
+  const targetInfo =
+    target === undefined ? undefined : { url: target.url, pinnedAddress: target.address, authorizedBy: target.authorizedBy, ...(target.tls === undefined ? {} : { tls: target.tls.peer }) };
   const gatewayLog = options.gatewayLog;
   // The format is known once the log's first lines told it: read it when the report is built.
   const reportTarget = (): ReportInput['target'] =>

@@ -1,7 +1,7 @@
 /**
  * An external target (`overload run --target URL`) in the place of the fixtures: nothing is
  * started, the load goes to the address the target guard pinned (an IP literal, with the
- * original Host header), and there are no counters to read, so each step is judged on what the
+ * original Host header and, over https, the original name for TLS), and there are no counters to read, so each step is judged on what the
  * client saw alone. With the user's gateway log (`--gateway-log`), the causes of each step are
  * the failures that log gained during it.
  */
@@ -11,6 +11,7 @@ import type { LogFormat } from '../logs/log-line.ts';
 import { LOG_PARSERS } from '../logs/parsers.ts';
 import { capForTarget } from '../safety/target-caps.ts';
 import type { PinnedTarget } from '../safety/target-guard.ts';
+import { pinnedTlsOptions } from '../safety/tls-check.ts';
 import type { FixtureLauncher } from './launch.ts';
 
 /** The user's own gateway log, read during a target run: its path, and its format when given (detected otherwise). */
@@ -33,6 +34,7 @@ export function targetLauncher(target: PinnedTarget, gatewayLog?: GatewayLogOpti
         gateway: tail,
         upstream: null,
         hostHeader: target.hostHeader,
+        ...(target.tls === undefined ? {} : { tls: pinnedTlsOptions(target, target.tls.trust) }),
         // The user's gateway marks nothing: every response with a criterion status counts.
         unmarked: true,
         stop: () => Promise.resolve(),

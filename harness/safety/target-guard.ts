@@ -9,14 +9,19 @@
  * Names: `localhost` and `*.localhost` map to 127.0.0.1 without asking the resolver (RFC 6761
  * §6.3; the hosts file is editable); any other name is refused before any DNS query, because the
  * query itself leaves the machine, unless an {@link Authorization} allows it, and then every
- * address it resolves to must be allowed. Authorizations beyond loopback (an allow-list file and a
- * flag naming its entry) are the next step; {@link LOOPBACK_ONLY} is the default.
+ * address it resolves to must be allowed (an allow-list entry and a flag naming it:
+ * authorization.ts); {@link LOOPBACK_ONLY} is the default.
+ *
+ * https: the same pin, with the original name kept as the TLS server name (SNI, and the name the
+ * certificate must hold: tls-check.ts), never an IP literal (RFC 6066 §3 forbids one in SNI).
  */
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
 import type { CapsConfig } from '../config/scenario.ts';
 import { OverloadError } from '../errors.ts';
+import type { TargetTls } from '../report/schema.ts';
+import type { TlsTrust } from './tls-check.ts';
 
 const LOOPBACK = new net.BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -54,10 +59,17 @@ export interface PinnedTarget {
   pinnedUrl: string;
   /** The Host header to send (the original `host[:port]`), so a name-based virtual host still answers. */
   hostHeader: string;
+  /**
+   * https only: the host name for TLS (SNI, and the name the certificate is checked against);
+   * absent for an IP literal, whose certificate must name the address instead.
+   */
+  serverName?: string;
   /** What authorized it. */
   authorizedBy: string;
   /** The caps its authorization set for a run against it (safety/target-caps.ts), where one did. */
   caps?: Partial<CapsConfig>;
+  /** https only, once its certificate was checked (tls-check.ts): whom the run trusts, and what the target showed. */
+  tls?: { trust: TlsTrust; peer: TargetTls };
 }
 
 /** A resolver with `dns.promises.lookup`'s shape for `{ all: true }`; injected in tests to count queries. */
@@ -80,9 +92,6 @@ export async function pinTarget(input: string, authorization: Authorization = LO
     const hint = /^[\w.-]+:\d+/.test(input) ? `write it with its scheme: http://${input}` : 'load an HTTP service: http://127.0.0.1:PORT/path';
     throw refused(input, `the scheme ${url.protocol} is not http: or https:`, hint);
   }
-  if (url.protocol === 'https:') {
-    throw refused(input, 'https targets are not supported yet (the load generators speak plain HTTP)', 'point --target at the plain-HTTP port of the service, or at a local TLS-terminating gateway');
-  }
   if (url.username !== '' || url.password !== '') {
     throw refused(input, 'it carries credentials (user:password@); the host a reader sees is not always the one connected to', 'remove them from the URL');
   }
@@ -90,15 +99,17 @@ export async function pinTarget(input: string, authorization: Authorization = LO
   if (url.pathname.startsWith('//')) {
     throw refused(input, `its path ${url.pathname} starts with //, which a URL parser reads as another host`, `write the path with one leading slash: ${url.origin}/${url.pathname.replace(/^\/+/, '')}`);
   }
-  const port = url.port === '' ? 80 : Number(url.port);
+  const https = url.protocol === 'https:';
+  const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
   if (port === 0) throw refused(input, 'port 0 is no port a service listens on', 'name the port your service listens on, e.g. http://127.0.0.1:3000/');
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 
   let addresses: string[];
+  // A trailing dot is the same DNS name (and not one a certificate holds).
+  const name = net.isIP(host) === 0 && host.endsWith('.') ? host.slice(0, -1) : host;
   if (net.isIP(host) !== 0) {
     addresses = [host]; // already canonical: WHATWG turned 0x7f.1 into 127.0.0.1
   } else {
-    const name = host.endsWith('.') ? host.slice(0, -1) : host;
     if (name === 'localhost' || name.endsWith('.localhost')) {
       addresses = ['127.0.0.1'];
     } else if (!authorization.nameAllowed(name)) {
@@ -125,6 +136,7 @@ export async function pinTarget(input: string, authorization: Authorization = LO
     port,
     pinnedUrl: pinned.href,
     hostHeader: url.host,
+    ...(https && net.isIP(name) === 0 ? { serverName: name } : {}),
     authorizedBy: addresses.every(isLoopback) ? 'loopback' : authorization.source,
   };
 }

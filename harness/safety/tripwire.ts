@@ -5,6 +5,12 @@
  * anywhere the run did not allow is destroyed at once and reported, so the run can stop. The
  * guard decides what a run may reach; the tripwire proves nothing else was reached, whatever
  * library opened the socket. Pipes (IPC with the fixtures) have no remote address and pass.
+ *
+ * TLS: Node 20's `tls.connect` makes its own socket without publishing on the channel (probed),
+ * so the open-loop driver opens an https target's sockets with `net.connect` and hands them to TLS
+ * (load/pinned-tls-connector.ts). autocannon's TLS sockets (the closed model against an https
+ * target) cannot be handed one and go unseen: the pin, an IP literal in autocannon's URL, is their
+ * only guard.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';

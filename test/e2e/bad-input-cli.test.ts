@@ -47,6 +47,10 @@ const BAD: [argv: string[], message: RegExp][] = [
   // Targets and files.
   [['run', 'overload', '--target', 'ftp://127.0.0.1/'], /--target "ftp:\/\/127\.0\.0\.1\/" refused: the scheme ftp: is not http: or https:/],
   [['run', 'overload', '--target', 'http://10.0.0.1/'], /the host parsed to 10\.0\.0\.1, which is not loopback/],
+  [['run', 'overload', '--ca', REPORT], /--ca test\/fixtures\/reports\/closed-onset\.json trusts a CA for an https --target, and none was given/],
+  [['run', 'overload', '--target', 'http://127.0.0.1:9/', '--ca', REPORT], /and http:\/\/127\.0\.0\.1:9\/ is plain HTTP.*Hint: drop --ca, or write the target as https:/s],
+  [['run', 'overload', '--target', 'https://127.0.0.1:9/', '--ca', 'no-such.pem'], /--ca no-such\.pem: cannot read it \(ENOENT\)/],
+  [['run', 'overload', '--target', 'https://127.0.0.1:9/', '--ca', REPORT], /--ca test\/fixtures\/reports\/closed-onset\.json: not a PEM certificate .*Hint: pass the certificate/s],
   [['run', 'overload', '--baseline', '/nonexistent/base.json'], /Cannot read the report \/nonexistent\/base\.json: ENOENT/],
   [['run', 'overload', '--out', '/etc/hostname/x'], /Cannot use the output folder \/etc\/hostname\/x \(ENOTDIR/],
   // Reports that are not reports.

@@ -6,7 +6,7 @@ import { loadScenario } from '../../harness/config/load-scenario.ts';
 import type { Report } from '../../harness/report/schema.ts';
 import { forkUpstream } from '../../harness/runner/fixtures.ts';
 import { runMain } from '../helpers/run-main.ts';
-import { startScriptedServer } from '../helpers/scripted-server.ts';
+import { serverNameOf, startScriptedServer, TEST_TLS } from '../helpers/scripted-server.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'overload-target-'));
@@ -103,5 +103,47 @@ describe('overload run --target: the user’s own service instead of the fixture
     // The scenario's one expectation reads the fixtures' model: not judged against a target, and said so.
     assert.deepEqual(report.expectations, []);
     assert.match(stderr, /not judged against an external target .*onsetMatchesTheory/);
+  });
+
+  describe('over https', () => {
+    for (const model of ['closed', 'open'] as const) {
+      it(`loads the pinned address with the name written as TLS server name and Host, the certificate checked first (${model} model)`, async () => {
+        const seen: { serverName: string | null; host: string | undefined }[] = [];
+        const server = await startScriptedServer((_n, req, res) => {
+          seen.push({ serverName: serverNameOf(req), host: req.headers.host });
+          res.end('ok');
+        }, { tls: true });
+        after(() => server.close());
+        const port = new URL(server.url).port;
+        const out = path.join(await tempDir(), 'run');
+        const rate = model === 'open' ? ['--set', 'ramp.from=20', '--set', 'ramp.to=20'] : ['--set', 'ramp.from=1', '--set', 'ramp.to=2'];
+        const { code, stdout, stderr } = await runMain([
+          'run', 'overload', '--quick', '--model', model, '--ramp', ...rate, '--set', 'ramp.step=1',
+          '--target', `https://app.localhost:${port}/orders`, '--ca', TEST_TLS.caFile, '--out', out, '--format', 'json,md',
+        ]);
+        assert.equal(code, 0, stderr);
+        assert.ok(seen.length > 10, `the server saw the load (${seen.length} requests)`);
+        assert.deepEqual(new Set(seen.map((request) => JSON.stringify(request))), new Set([JSON.stringify({ serverName: 'app.localhost', host: `app.localhost:${port}` })]));
+        const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Report;
+        assert.equal(report.target?.pinnedAddress, '127.0.0.1');
+        assert.deepEqual({ ...report.target?.tls, fingerprint256: undefined }, {
+          serverName: 'app.localhost', protocol: 'TLSv1.3', subject: 'CN=app.localhost', issuer: 'CN=overload test CA', validTo: 'Nov  2 06:18:41 2126 GMT', fingerprint256: undefined, caFile: TEST_TLS.caFile,
+        });
+        assert.match(stderr + stdout, /tls: TLSv1\.3, certificate CN=app\.localhost from CN=overload test CA \(valid to Nov {2}2 06:18:41 2126 GMT\), checked for app\.localhost before any load/);
+        assert.match(await readFile(path.join(out, 'report.md'), 'utf8'), /^TLS: TLSv1\.3, certificate CN=app\.localhost/m);
+      });
+    }
+
+    it('refuses a certificate it cannot verify before making the run folder or sending a request (exit 2)', async () => {
+      const server = await startScriptedServer((_n, _req, res) => res.end('ok'), { tls: true });
+      after(() => server.close());
+      const dir = await tempDir();
+      const { code, stderr } = await runMain(['run', 'overload', '--quick', '--target', `https://app.localhost:${new URL(server.url).port}/`, '--out', path.join(dir, 'run')]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /refused: its certificate did not verify \(UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+      assert.match(stderr, /Hint: trust the CA that signed it .* with --ca FILE/);
+      assert.equal(server.requests(), 0);
+      assert.deepEqual(await readdir(dir), []);
+    });
   });
 });

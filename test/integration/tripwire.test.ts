@@ -11,6 +11,11 @@ import type { Driver } from '../../harness/load/driver.ts';
 import { runScenario } from '../../harness/runner/run-scenario.ts';
 import { pinTarget } from '../../harness/safety/target-guard.ts';
 import { armTripwire, type Endpoint } from '../../harness/safety/tripwire.ts';
+import { createOpenDriver } from '../../harness/load/pacer.ts';
+import { pinnedTlsOptions } from '../../harness/safety/tls-check.ts';
+import { startScriptedServer, TEST_TLS } from '../helpers/scripted-server.ts';
+import { readFile } from 'node:fs/promises';
+import tls from 'node:tls';
 import { FakeSystem } from '../fakes/fake-system.ts';
 import { rejection } from '../helpers/rejection.ts';
 
@@ -74,5 +79,29 @@ describe('the tripwire on client sockets', function () {
     assert.equal(error.exitCode, 1);
     assert.match(error.message, new RegExp(`connected to 127\\.0\\.0\\.1:${stray.port}, beyond the pinned target 127\\.0\\.0\\.1:${pinned.port}`));
     assert.equal(saved.at(-1), true, 'the last report saved says the run was interrupted');
+  });
+
+  it('sees the https connections of the open-loop driver, which it makes through net.connect because tls.connect alone publishes nothing', async () => {
+    const server = await startScriptedServer((_n, _req, res) => res.end('ok'), { tls: true });
+    after(() => server.close());
+    const target = await pinTarget(`https://app.localhost:${new URL(server.url).port}/`);
+    const violations: Endpoint[] = [];
+    const disarm = armTripwire(() => false, (endpoint) => violations.push(endpoint));
+    try {
+      // Node 20's own tls.connect: unseen (the reason for the driver's connector).
+      const bare = tls.connect({ host: target.address, port: target.port, rejectUnauthorized: false });
+      await once(bare, 'secureConnect');
+      bare.destroy();
+      assert.equal(violations.length, 0, 'tls.connect alone is not seen');
+      const open = createOpenDriver();
+      after(() => open.close());
+      const trust = { ca: await readFile(TEST_TLS.caFile, 'utf8') };
+      await open.runStep({ url: target.pinnedUrl, path: '/', method: 'GET', offered: 20, durationMs: 200, warmupMs: 0, arrivals: 'uniform', clientTimeoutMs: 2000, tls: pinnedTlsOptions(target, trust) });
+    } finally {
+      disarm();
+    }
+    assert.ok(violations.length > 0, 'the tripwire saw the driver’s TLS connections');
+    assert.ok(violations.every((endpoint) => endpoint.port === target.port), JSON.stringify(violations));
+    assert.equal(server.requests(), 0, 'each was closed before a request went out');
   });
 });

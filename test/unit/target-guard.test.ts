@@ -63,7 +63,9 @@ const REFUSED: [string, RegExp][] = [
   ['127.0.0.1:8080', /http:\/\/127\.0\.0\.1:8080/],
   ['file:///etc/passwd', /scheme file:/],
   ['gopher://127.0.0.1:6379/_', /scheme gopher:/],
-  ['https://127.0.0.1/', /https/],
+  ['https://10.0.0.1/', /10\.0\.0\.1/],
+  ['https://user@127.0.0.1/', /credentials/],
+  ['wss://127.0.0.1/', /scheme wss:/],
   // A path of //host/… names another host once resolved against a base (found in review).
   ['http://127.0.0.1:3000//evil.example/x', /starts with \/\//],
   ['http://localhost:3000//169.254.169.254/latest/', /starts with \/\//],
@@ -104,6 +106,30 @@ describe('target guard', () => {
     assert.equal(target.pinnedUrl, 'http://127.0.0.1:8080/orders?limit=5');
     assert.equal(target.hostHeader, 'api.localhost:8080');
     assert.equal(target.port, 8080);
+  });
+
+  describe('pins an https target the same way, keeping the name for TLS (SNI and the certificate check)', () => {
+    const HTTPS: [string, { address: string; port: number; serverName: string | undefined; pinnedUrl: string; hostHeader: string }][] = [
+      ['https://app.localhost:8443/x', { address: '127.0.0.1', port: 8443, serverName: 'app.localhost', pinnedUrl: 'https://127.0.0.1:8443/x', hostHeader: 'app.localhost:8443' }],
+      ['https://localhost/', { address: '127.0.0.1', port: 443, serverName: 'localhost', pinnedUrl: 'https://127.0.0.1/', hostHeader: 'localhost' }],
+      // A trailing dot is the same DNS name, and no certificate holds it.
+      ['https://App.Localhost.:8443/', { address: '127.0.0.1', port: 8443, serverName: 'app.localhost', pinnedUrl: 'https://127.0.0.1:8443/', hostHeader: 'app.localhost.:8443' }],
+      // RFC 6066 §3: no IP literal in SNI; the certificate must hold the address.
+      ['https://127.0.0.1:8443/', { address: '127.0.0.1', port: 8443, serverName: undefined, pinnedUrl: 'https://127.0.0.1:8443/', hostHeader: '127.0.0.1:8443' }],
+      ['https://[::1]/', { address: '::1', port: 443, serverName: undefined, pinnedUrl: 'https://[::1]/', hostHeader: '[::1]' }],
+    ];
+    for (const [input, expected] of HTTPS) {
+      it(`${input} → ${expected.address}:${expected.port}, server name ${expected.serverName ?? 'none'}`, async () => {
+        const lookup = recordingLookup();
+        const { address, port, serverName, pinnedUrl, hostHeader } = await pinTarget(input, LOOPBACK_ONLY, lookup);
+        assert.deepEqual({ address, port, serverName, pinnedUrl, hostHeader }, expected);
+        assert.deepEqual(lookup.queries, []);
+      });
+    }
+
+    it('sets no server name on a plain-HTTP target', async () => {
+      assert.equal((await pinTarget('http://app.localhost/')).serverName, undefined);
+    });
   });
 
   describe('with an authorization for one name', () => {

@@ -50,8 +50,9 @@ export function runCommand<T>(yargs: Argv<T>, io: CliIO, finish: (code: ExitCode
         .option('tolerance', { type: 'string', default: '5%', describe: 'with --baseline: the change that counts as a regression' })
         .option('target', {
           type: 'string',
-          describe: 'load your own service at this URL instead of the fixtures (loopback only: http://127.0.0.1:PORT/path or http://localhost:PORT/path)',
+          describe: 'load your own service at this URL instead of the fixtures (loopback only: http://127.0.0.1:PORT/path or https://localhost:PORT/path)',
         })
+        .option('ca', { type: 'string', describe: 'with an https --target: a CA certificate (PEM) to trust besides the system’s, e.g. your dev CA or a self-signed certificate' })
         .option('authorize', { type: 'string', describe: 'with --target beyond loopback: the allow-list file (JSON) that holds an entry for it' })
         .option('authorize-target', { type: 'string', describe: 'with --authorize: the name of the entry this run may use (both keys are needed)' })
         .option('gateway-log', {

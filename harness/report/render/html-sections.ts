@@ -12,7 +12,7 @@ import type { Report, StepResult } from '../schema.ts';
 import { causeNoun, verdictSentence } from '../verdict.ts';
 import { esc, prose, row, section, table } from './html-parts.ts';
 import { timelineSection, timelineSummarySection } from './html-timeline.ts';
-import { asSentence, describeCriterion, describeOutcomes, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, describeTargetTls, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
 
 /** How the plan is named in the header; a Record, so a new plan kind must be named here. */
 const PLAN_NAMES: Record<Report['plan'], string> = { search: 'onset search', ramp: 'ramp', timeline: 'timeline' };
@@ -196,6 +196,7 @@ function environmentSection(report: Report): string {
   if (report.target !== undefined) {
     const { url, pinnedAddress, authorizedBy } = report.target;
     items.push(['target', `${url}, every connection to ${pinnedAddress} (authorized: ${authorizedBy}); the scenario's upstream and gateway settings were not used`]);
+    if (report.target.tls !== undefined) items.push(['tls', describeTargetTls(report.target.tls)]);
   }
   return section('environment', 'Environment', [`<dl>\n${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('\n')}\n</dl>`]);
 }

@@ -12,7 +12,7 @@ import { formatCount, formatLoad, formatLoadValue, formatMs, formatPercent, form
 import { largestFirst, topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { stepAgreement } from '../explain.ts';
-import { asSentence, describeCriterion, describeOutcomes, markdownCell as cell, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
+import { asSentence, describeCriterion, describeOutcomes, describeTargetTls, markdownCell as cell, noCausesSentence, sortByOffered, theoryOnsetWords } from './shared.ts';
 import { timelineSection, timelineVerdict } from './markdown-timeline.ts';
 import { describeTimelinePlan } from './timeline-shared.ts';
 
@@ -76,8 +76,9 @@ function verdict(report: Report): string {
   const criterion = onset?.criterion ?? report.scenario.parameters.criterion;
   lines.push(`Criterion: a step fails when ${describeCriterion(criterion)}.`);
   if (report.target !== undefined) {
-    const { url, pinnedAddress, authorizedBy } = report.target;
+    const { url, pinnedAddress, authorizedBy, tls } = report.target;
     lines.push(`Target: ${cell(url)}, every connection to ${pinnedAddress} (authorized: ${authorizedBy}); the scenario's upstream and gateway settings were not used.`);
+    if (tls !== undefined) lines.push(`TLS: ${cell(describeTargetTls(tls))}.`);
   }
   if (theory !== null) {
     const service = theory.serviceMsMeasured === null ? '' : ` with the measured service time S = ${formatMs(theory.serviceMsMeasured)}`;

@@ -6,11 +6,17 @@
 import { formatCount, formatLoad, formatSetting, type LoadUnit } from '../../format.ts';
 import { largestFirst } from '../../stats/counts.ts';
 import { clientFailures, describeClientFailures } from '../explain.ts';
-import type { Report, StepResult, Theory } from '../schema.ts';
+import type { Report, StepResult, TargetTls, Theory } from '../schema.ts';
 
 /** The steps by offered load, ascending; steps at the same load keep the order they ran in. */
 export function sortByOffered(steps: readonly StepResult[]): StepResult[] {
   return [...steps].sort((a, b) => a.offered - b.offered || a.index - b.index);
+}
+
+/** An https target's certificate in a phrase: `TLSv1.3, certificate CN=app.localhost from CN=… (valid to …), checked for app.localhost`. */
+export function describeTargetTls(tls: TargetTls): string {
+  const trusted = tls.caFile === null ? '' : `, trusting ${tls.caFile}`;
+  return `${tls.protocol}, certificate ${tls.subject} from ${tls.issuer} (valid to ${tls.validTo}), checked for ${tls.serverName ?? 'the address'} before any load${trusted}`;
 }
 
 /**

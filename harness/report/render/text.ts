@@ -10,7 +10,7 @@ import { formatCount, formatFixed, formatLoad, formatLoadValue, formatMs, format
 import { topCount, totalCount } from '../../stats/counts.ts';
 import type { Report, StepResult } from '../schema.ts';
 import { clientFailures, describeClientFailures } from '../explain.ts';
-import { describeCriterion, sortByOffered, theoryOnsetWords } from './shared.ts';
+import { describeCriterion, describeTargetTls, sortByOffered, theoryOnsetWords } from './shared.ts';
 import { chart, painter, wrap, type Style, type TextOptions } from './text-parts.ts';
 import { renderTimelineText } from './text-timeline.ts';
 
@@ -81,6 +81,7 @@ function summary(report: Report, width: number, paint: (style: Style, text: stri
   const top = topCount(report.causes);
   if (report.target !== undefined) {
     keyed('target', `${report.target.url} → ${report.target.pinnedAddress} (authorized: ${report.target.authorizedBy})`);
+    if (report.target.tls !== undefined) keyed('tls', describeTargetTls(report.target.tls));
     keyed('failures', `the client saw ${describeClientFailures(clientFailures(report.steps, report.scenario.parameters.criterion.statuses))}`);
   } else {
     keyed('cause', top === null ? 'none: the gateway failed no request' : `${top.key}, ${formatCount(top.count)} of ${formatCount(totalCount(report.causes))} failures (${formatPercent(top.share)})`);
