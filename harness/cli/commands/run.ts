@@ -14,7 +14,6 @@ import { OverloadError } from '../../errors.ts';
 import { ExitCode } from '../../exit-codes.ts';
 import { LOG_FORMATS } from '../../logs/log-line.ts';
 import { gatewaysChartSpec } from '../../report/chart/gateways-spec.ts';
-import { renderChartSvg } from '../../report/chart/render.ts';
 import { compareGateways, type GatewayRun } from '../../report/gateway-comparison.ts';
 import { DEFAULT_FORMATS } from '../../report/render/formats.ts';
 import { render as renderGatewaysHtml } from '../../report/render/gateways-html.ts';
@@ -195,6 +194,8 @@ async function runGateways(args: RunArgs, io: CliIO, gateways: readonly GatewayK
   const comparison = compareGateways(gatewayRuns);
   writeLine(io.stdout);
   io.stdout.write(renderGatewaysText(comparison));
+  // vega and vega-lite weigh ~45 MB of heap once loaded: only the runs that draw a chart pay for them.
+  const { renderChartSvg } = await import('../../report/chart/render.ts');
   const svg = await renderChartSvg(gatewaysChartSpec(gatewayRuns, `${comparison.scenario} behind ${gateways.join(', ')}`));
   const files: [string, string][] = [
     ['gateways.md', renderGatewaysMarkdown(comparison)],
