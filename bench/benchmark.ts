@@ -16,6 +16,8 @@ export interface Check {
   measured: string;
   target: string;
   verdict: Verdict;
+  /** The raw figures behind `measured` (each pair's, each rate's…), written to bench/results.json. */
+  raw?: unknown;
 }
 
 /** What the runner gives a benchmark. */
@@ -36,14 +38,14 @@ export interface Benchmark {
   run(context: BenchContext): Promise<Check[]>;
 }
 
-/** A check with a target: PASS when `ok`, else MISS. */
-export function targetCheck(metric: string, measured: string, target: string, ok: boolean): Check {
-  return { metric, measured, target, verdict: ok ? 'PASS' : 'MISS' };
+/** A check with a target: PASS when `ok`, else MISS; `raw` goes to bench/results.json. */
+export function targetCheck(metric: string, measured: string, target: string, ok: boolean, raw?: unknown): Check {
+  return { metric, measured, target, verdict: ok ? 'PASS' : 'MISS', ...(raw === undefined ? {} : { raw }) };
 }
 
 /** A figure shown for context; `reference` says what to compare it with, if anything. */
-export function infoCheck(metric: string, measured: string, reference = '—'): Check {
-  return { metric, measured, target: reference, verdict: 'INFO' };
+export function infoCheck(metric: string, measured: string, reference = '—', raw?: unknown): Check {
+  return { metric, measured, target: reference, verdict: 'INFO', ...(raw === undefined ? {} : { raw }) };
 }
 
 /** Whether `measured` lies within `tolerance` (a ratio: 0.01 = 1 %) of `expected`. */

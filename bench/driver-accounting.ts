@@ -10,15 +10,13 @@
  * sit above the gateway's target (3,000 req/s, `gateway-overhead`) for that benchmark to mean
  * anything. The estimate assumes the driver's CPU grows in proportion to its rate.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../harness/config/defaults.ts';
 import { createClosedDriver } from '../harness/load/closed-driver.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
 import { formatCount, formatFixed, formatRate } from '../harness/format.ts';
-import { TSX_LOADER_URL } from '../harness/runner/fixtures.ts';
 import { GENERATOR_CPU_LIMIT, generatorVerdict } from '../harness/stats/criterion.ts';
 import { infoCheck, targetCheck, type Benchmark, type BenchContext, type Check } from './benchmark.ts';
+import { forkEchoServer } from './echo-child.ts';
 import { cpuSince, formatCores, readCpu } from './proc-cpu.ts';
 
 const CONNECTIONS = [1, 16, 64] as const;
@@ -28,8 +26,6 @@ const STEP_MS = 2000;
 const WARM_UP_MS = 1000;
 /** The gateway's target in `gateway-overhead`: the driver must reach it with CPU to spare. */
 const TARGET_RPS = 3000;
-const READY_TIMEOUT_MS = 15_000;
-const ENTRY = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
 
 /** The `driver-accounting` benchmark (see the module comment). */
 export const driverAccounting: Benchmark = {
@@ -98,44 +94,4 @@ function drive(url: string, connections: number, durationMs: number, context: Be
 
 function rate(observation: StepObservation): number {
   return observation.durationMs > 0 ? (observation.completed * 1000) / observation.durationMs : 0;
-}
-
-interface EchoServer {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** Forks `echo-server.ts` (TypeScript, through tsx's loader, as the fixtures are) and waits for its port. */
-async function forkEchoServer(): Promise<EchoServer> {
-  const child = fork(ENTRY, [], { execArgv: ['--import', TSX_LOADER_URL], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let waiting = true;
-    const timer = setTimeout(() => fail(`did not report its port within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
-    const fail = (why: string): void => {
-      if (!waiting) return;
-      waiting = false;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`the echo server (${ENTRY}) ${why}`));
-    };
-    child.once('message', (message: { port?: unknown }) => {
-      if (typeof message.port !== 'number') return fail(`sent ${JSON.stringify(message)} instead of its port`);
-      waiting = false;
-      clearTimeout(timer);
-      resolve(message.port);
-    });
-    void exited.then(() => fail(`exited before it listened (code ${child.exitCode ?? 'none'})`));
-  });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid ?? -1, stop: () => stopChild(child, exited) };
-}
-
-/** Closing the IPC channel makes the server exit by itself; SIGKILL if it has not after 3 s. */
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  if (child.connected) child.disconnect();
-  await exited;
-  clearTimeout(timer);
 }

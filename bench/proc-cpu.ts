@@ -54,6 +54,40 @@ export function cpuSince(before: CpuReading): CpuReading {
   };
 }
 
+/**
+ * The CPU ms of this process's children that have exited and been reaped so far: `cutime` +
+ * `cstime` of `/proc/self/stat` (fields 16 and 17, proc(5)). The difference across one child's
+ * life is that child's CPU in all (wrk's, autocannon's), provided no other child was reaped
+ * meanwhile. Null without /proc.
+ */
+export function reapedChildrenCpuMs(): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/self/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  // Field 2 (the command) may hold spaces: what follows its last ')' starts at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3]);
+  return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : null;
+}
+
+/** Calls `take` now, every `intervalMs`, and once more on `stop()`; a second `stop()` does nothing. */
+export function everyInterval(take: () => void, intervalMs: number): { stop(): void } {
+  take();
+  const timer = setInterval(take, intervalMs);
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      take();
+    },
+  };
+}
+
 function readClockTicks(): number {
   try {
     const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 2000 }).trim());

@@ -10,15 +10,27 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Benchmark, Check } from './benchmark.ts';
+import { closedOverhead } from './closed-overhead.ts';
 import { defaultScenario } from './default-scenario.ts';
 import { driverAccounting } from './driver-accounting.ts';
 import { gatewayOverhead } from './gateway-overhead.ts';
+import { gatewayVsNginx } from './gateway-vs-nginx.ts';
+import { pacerCapacity } from './pacer-capacity.ts';
 import { pacing } from './pacing.ts';
 import { serviceTime } from './service-time.ts';
+import { timeToOnset } from './time-to-onset.ts';
 import { renderSummary, type BenchOutcome } from './table.ts';
+import { machineFacts } from './machine.ts';
+import { memory } from './memory.ts';
+import { mergeResults, readResults, writeResults } from './results.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The latest figures of every benchmark (bench/results.ts). */
+const RESULTS_PATH = fileURLToPath(new URL('./results.json', import.meta.url));
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [serviceTime, gatewayOverhead, driverAccounting, pacing, defaultScenario];
+export const BENCHMARKS: readonly Benchmark[] = [serviceTime, gatewayOverhead, driverAccounting, pacing, defaultScenario, pacerCapacity, gatewayVsNginx, closedOverhead, memory, timeToOnset];
 
 /** How long the process may linger after the summary (an unclosed handle) before it exits anyway. */
 const EXIT_GRACE_MS = 5000;
@@ -37,10 +49,14 @@ async function main(args: readonly string[]): Promise<void> {
     return;
   }
   const selected = args.length === 0 ? BENCHMARKS : BENCHMARKS.filter((bench) => args.includes(bench.name));
+  const machine = machineFacts();
+  print(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}; node ${machine.node}; ${Object.entries(machine.tools).map(([tool, version]) => `${tool} ${version ?? 'absent'}`).join(', ')}`);
   const outcomes: BenchOutcome[] = [];
   for (const bench of selected) outcomes.push(await runOne(bench));
   print('');
   print(renderSummary(outcomes));
+  await writeResults(RESULTS_PATH, mergeResults(await readResults(RESULTS_PATH), outcomes, machine, new Date().toISOString()));
+  print(`\nfigures written to ${path.relative(process.cwd(), RESULTS_PATH)}`);
 }
 
 /** Runs one benchmark under its budget; an exception or an exceeded budget becomes an ERROR check. */
