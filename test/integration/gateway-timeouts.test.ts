@@ -7,6 +7,7 @@
 import { deepStrictEqual, match, ok } from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 import { startBlackhole } from './helpers/blackhole.ts';
 import { eventually, gatewayRig, get, type Answer } from './helpers/gateway-rig.ts';
 
@@ -57,6 +58,34 @@ describe('gateway fixture: timeouts', function () {
     await eventually(() => gw.stats().inFlight === 0);
     const stats = gw.stats();
     deepStrictEqual([stats.dispatched, stats.causes, stats.generated], [0, { upstream_timeout: 5 }, { 504: 5 }]);
+  });
+
+  it('answers 504 upstream_timeout on its own timer once a streamed request body went out, while other requests went out meanwhile', async () => {
+    // A body is written over later ticks, and its timer starts when undici's bodySent says it is
+    // all out: the GET sent in the middle makes the gateway find the POST's attempt among others.
+    const upstream = await rawUpstream(() => undefined);
+    const gw = await gateway(upstream, { upstreamTimeoutMs: TIMEOUT_MS, timerBackstopMs: BACKSTOP_MS });
+    let sendTheRest: () => void = () => undefined;
+    const rest = new Promise<void>((resolve) => (sendTheRest = resolve));
+    async function* body(): AsyncGenerator<string> {
+      yield 'first half, ';
+      await rest;
+      yield 'second half';
+    }
+    const post = timed(() => get(gw.client, '/upload', 'POST', Readable.from(body())));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const getAnswer = timed(() => get(gw.client));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sendTheRest();
+    const answers = await Promise.all([post, getAnswer]);
+    assertOnTime(answers);
+    deepStrictEqual(
+      answers.map((answer) => `${answer?.status} ${answer?.cause}`),
+      ['504 upstream_timeout', '504 upstream_timeout'],
+    );
+    await gw.close();
+    const log = await readFile(gw.logPath, 'utf8');
+    deepStrictEqual(log.match(/while reading response header from upstream/g)?.length, 2);
   });
 
   it('answers 504 upstream_timeout on its own timer, connectTimeoutMs after a connect that gets no answer', async () => {

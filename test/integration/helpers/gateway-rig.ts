@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -132,7 +133,7 @@ export interface Answer {
 }
 
 /** Sends one request through `client` and reads the whole answer. */
-export async function get(client: Pool, path = '/', method = 'GET', body?: string | Buffer): Promise<Answer> {
+export async function get(client: Pool, path = '/', method = 'GET', body?: string | Buffer | Readable): Promise<Answer> {
   const res = await client.request({ path, method, ...(body === undefined ? {} : { body }) });
   const cause = res.headers[CAUSE_HEADER];
   return { status: res.statusCode, cause: typeof cause === 'string' ? cause : undefined, body: await res.body.text() };
