@@ -28,6 +28,7 @@ import { ClientTally } from './client-tally.ts';
 import { startGeneratorMonitor } from './generator-monitor.ts';
 import type { Driver, StepObservation, StepRequest } from './driver.ts';
 import { requestUrl } from './request-url.ts';
+import { keepRequestGarbageYoung } from './young-garbage.ts';
 
 /** What autocannon's http-parser-js passes with the `headers` event (compat mode: one object). */
 interface ParsedHeaders {
@@ -52,6 +53,7 @@ const TAIL_SLACK_MS = 1000;
 
 /** The closed-loop driver. */
 export function createClosedDriver(): Driver {
+  keepRequestGarbageYoung();
   return { model: 'closed', runStep };
 }
 

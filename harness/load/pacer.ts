@@ -34,6 +34,7 @@ import { PacedStep, type PacedStepPlan } from './paced-step.ts';
 import { seededRandom } from '../../fixtures/common/random.ts';
 import { pinnedTlsConnector } from './pinned-tls-connector.ts';
 import { requestUrl } from './request-url.ts';
+import { keepRequestGarbageYoung } from './young-garbage.ts';
 
 /** Slack over the client timeout before the tail gives up on the requests in flight. */
 const TAIL_SLACK_MS = 1000;
@@ -69,6 +70,7 @@ export interface OpenDriver extends Driver {
 
 /** A new open-loop driver (its pool is created on its first step). */
 export function createOpenDriver(): OpenDriver {
+  keepRequestGarbageYoung();
   let pool: Pool | null = null;
   let poolKey = '';
   let poolTls: PinnedTlsOptions | undefined;
