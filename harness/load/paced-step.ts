@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { RequestDispatcher } from './connection-pool.ts';
 import type { GeneratorHealth } from '../report/schema.ts';
 import { ArrivalTally, type ArrivalSinks } from './arrival-tally.ts';
 import { startGeneratorMonitor, type GeneratorMonitor } from './generator-monitor.ts';
@@ -52,7 +53,7 @@ export interface PacedStepTimes {
 /** Runs one step's schedule; `run()` once. */
 export class PacedStep implements PacedOwner {
   readonly tally: ArrivalTally;
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: RequestDispatcher;
   readonly #plan: PacedStepPlan;
   readonly #t0 = performance.now();
   readonly #budget: SpinBudget;
@@ -75,7 +76,7 @@ export class PacedStep implements PacedOwner {
   /** Retries waiting for their backoff; each counts as outstanding, so the tail waits for it. */
   readonly #retryTimers = new Set<NodeJS.Timeout>();
 
-  constructor(dispatcher: Dispatcher, plan: PacedStepPlan, sinks: ArrivalSinks) {
+  constructor(dispatcher: RequestDispatcher, plan: PacedStepPlan, sinks: ArrivalSinks) {
     this.#dispatcher = dispatcher;
     this.#plan = plan;
     this.#retryBudget = new RetryBudget(plan.retry?.policy.budget ?? 0);
@@ -172,7 +173,7 @@ export class PacedStep implements PacedOwner {
     this.#outstanding++;
     this.tally.onDispatch(handler, now);
     if (this.#plan.retry !== undefined) handler.giveUpAfter(this.#plan.retry.giveUpMs);
-    // `false` only means undici's queue is not empty: the request is queued all the same, and
+    // `false` only means the request waits for a connection (connection-pool.ts): it is sent all the same, and
     // its wait for a connection shows in its send lag.
     this.#dispatcher.dispatch(this.#plan.request, handler);
   }

@@ -19,17 +19,18 @@
  * (undici's `onRequestStart`) into `ok` / `failed`, and from the planned time into `fromIntended`.
  * The send lag (actual − planned) of the window's arrivals gives `generator.sendLagP99Ms`, and
  * `late` counts those more than LATE_THRESHOLD_MS behind (arrival-tally.ts), including arrivals
- * that waited in undici's queue because every connection under `maxConnections` was busy.
+ * that waited for a connection (connection-pool.ts: up to 5 ms for a busy one to free, then for a
+ * new one's set-up, or for one to free when `maxConnections` are open).
  *
  * The pool is kept between steps (warm connections), and replaced only when the origin, the
  * connection cap or the client timeout changes, or after a step had to abort requests.
  */
-import { Pool } from 'undici';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { LatencySummary } from '../report/schema.ts';
 import { LatencyRecorder } from '../stats/histogram.ts';
 import { firstAtOrAfter, planArrivals, planProfile } from './arrivals.ts';
 import type { Driver, PinnedTlsOptions, StepObservation, StepRequest } from './driver.ts';
+import { ConnectionPool, undiciConnection } from './connection-pool.ts';
 import { PacedStep, type PacedStepPlan } from './paced-step.ts';
 import { seededRandom } from '../../fixtures/common/random.ts';
 import { pinnedTlsConnector } from './pinned-tls-connector.ts';
@@ -48,11 +49,11 @@ export interface PacingDetail {
   /** Send lag (actual write − planned time) of the window's arrivals, ms. */
   sendLagMs: LatencySummary | null;
   /**
-   * The send loop's own lag (handed to undici − planned time), ms. A send lag far above it is
-   * time spent waiting for a free connection: every one under `maxConnections` was busy.
+   * The send loop's own lag (handed to the pool − planned time), ms. A send lag far above it is
+   * time spent waiting for a connection (connection-pool.ts).
    */
   dispatchLagMs: LatencySummary | null;
-  /** Connections the pool had open when the step ended (it opens more whenever all are busy). */
+  /** Connections the pool had open when the step ended (connection-pool.ts says when it opens more). */
   connections: number;
 }
 
@@ -61,7 +62,7 @@ export interface PacedObservation extends StepObservation {
   pacing: PacingDetail;
 }
 
-/** The open-loop driver: one undici Pool kept warm between steps; `close()` releases it. */
+/** The open-loop driver: one connection pool kept warm between steps; `close()` releases it. */
 export interface OpenDriver extends Driver {
   readonly model: 'open';
   runStep(request: StepRequest): Promise<PacedObservation>;
@@ -71,27 +72,29 @@ export interface OpenDriver extends Driver {
 /** A new open-loop driver (its pool is created on its first step). */
 export function createOpenDriver(): OpenDriver {
   keepRequestGarbageYoung();
-  let pool: Pool | null = null;
+  let pool: ConnectionPool | null = null;
   let poolKey = '';
   let poolTls: PinnedTlsOptions | undefined;
   let running = false;
 
-  const poolFor = async (origin: string, connections: number, timeoutMs: number, tls: PinnedTlsOptions | undefined): Promise<Pool> => {
+  const poolFor = async (origin: string, connections: number, timeoutMs: number, tls: PinnedTlsOptions | undefined): Promise<ConnectionPool> => {
     const key = `${origin} ${connections} ${timeoutMs}`;
     if (pool !== null && key === poolKey && tls === poolTls) return pool;
     await pool?.close();
     poolKey = key;
     poolTls = tls;
-    pool = new Pool(origin, {
-      connections,
-      // One request per connection at a time, as a browser or a proxy's pool does.
-      pipelining: 1,
-      // undici's timers tick every ~0.5 s (lib/util/timers.js): coarse, but the client timeout is
-      // only there to end requests the gateway never answers, and sits well above its timeouts.
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      // An https target: undici checks each connection's certificate with the run's trust and name.
-      ...(tls === undefined ? {} : { connect: pinnedTlsConnector(tls) }),
+    // One request per connection at a time, as a browser or a proxy's pool does; new connections
+    // at a bounded pace (connection-pool.ts: undici's Pool opened hundreds at once after a stall).
+    pool = new ConnectionPool({
+      maxConnections: connections,
+      connect: undiciConnection(origin, {
+        // undici's timers tick every ~0.5 s (lib/util/timers.js): coarse, but the client timeout is
+        // only there to end requests the gateway never answers, and sits well above its timeouts.
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        // An https target: undici checks each connection's certificate with the run's trust and name.
+        ...(tls === undefined ? {} : { connect: pinnedTlsConnector(tls) }),
+      }),
     });
     return pool;
   };
@@ -131,7 +134,7 @@ function retryPlan(request: StepRequest): Pick<PacedStepPlan, 'retry'> | null {
   return { retry: { policy, giveUpMs: policy.timeoutMs === 0 ? request.clientTimeoutMs : policy.timeoutMs, random: seededRandom(request.seed ?? DEFAULTS.seed, 'client.retry') } };
 }
 
-async function runPacedStep(dispatcher: Pool, target: URL, request: StepRequest): Promise<{ result: PacedObservation; cutOff: boolean }> {
+async function runPacedStep(dispatcher: ConnectionPool, target: URL, request: StepRequest): Promise<{ result: PacedObservation; cutOff: boolean }> {
   const warmupMs = request.warmupMs ?? 0;
   const windowEndMs = warmupMs + request.durationMs;
   const shape = { durationMs: windowEndMs, arrivals: request.arrivals ?? 'uniform', seed: request.seed ?? DEFAULTS.seed, burst: request.burst ?? 1 };
