@@ -1,7 +1,7 @@
 /**
- * `overload` as a user runs it: `node harness/cli/bin.js <args>` as a child process (bin.js
- * registers tsx in that same process and runs harness/cli/main.ts there, without another exec,
- * so the child's pid is the harness's). Its stdout (the summary) is dropped; the end of its
+ * `overload` as a user runs it: `harness/cli/bin.js <args>` as a child process, executed itself
+ * so that its shebang's node flags apply (`env -S` execs node in place, and bin.js registers tsx
+ * in that same process and runs harness/cli/main.ts there, so the child's pid is the harness's). Its stdout (the summary) is dropped; the end of its
  * stderr is kept for an error message. The fixtures it starts are its own children, detached,
  * and exit when their IPC channel to it closes, so stopping the CLI stops them.
  *
@@ -47,7 +47,7 @@ export interface CliRunOptions {
 /** Runs `overload <args>` from the repository's root and resolves when it has exited. */
 export async function runCli(args: readonly string[], options: CliRunOptions): Promise<CliExit> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(BIN, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_TAIL)));

@@ -1,6 +1,6 @@
 /**
  * `memory`: the peak resident memory of the harness over a run of at least {@link MIN_REQUESTS}
- * requests, as a user runs it: `node harness/cli/bin.js run overload --ramp …` as a child
+ * requests, as a user runs it: `harness/cli/bin.js run overload --ramp …` as a child
  * (cli-child.ts), whose pid is the process that runs harness/cli/main.ts (bin.js registers tsx
  * in-process). Its `/proc/<pid>/status` is read every {@link SAMPLE_MS} ms until it exits, keeping
  * the largest `VmHWM` (the kernel's own high-water mark, which also catches a peak between two
