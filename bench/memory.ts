@@ -23,7 +23,11 @@
  * run's RSS every {@link SERIES_MS} ms, which tells memory that grows with the requests (a leak)
  * from memory the harness holds from its start.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { formatCount, formatFixed, formatRate } from '../harness/format.ts';
+import { DEFAULT_FORMATS } from '../harness/report/render/formats.ts';
 import type { Report } from '../harness/report/schema.ts';
 import { infoCheck, targetCheck, type Benchmark, type Check } from './benchmark.ts';
 import { describeExit, runCli, runCliReport, type CliExit } from './cli-child.ts';
@@ -74,7 +78,8 @@ export const memory: Benchmark = {
       const { exit, report, reportError } = await runCliReport(['run', ...args], { signal: context.signal, onSpawn: (pid) => (watch = watchMemory(pid, SAMPLE_MS, SERIES_MS)) });
       const watched = watch?.stop() ?? null;
       if (report === null) return [{ metric: 'run', measured: `no report (${reportError ?? 'none'}); ${describeExit(exit)}`, target: 'a report.json', verdict: 'ERROR' }];
-      return [...checks(exit, watched, report, gateway, (line) => context.note(line)), atRestCheck(atRest)];
+      const rendering = await renderingFootprint(report, context.signal);
+      return [...checks(exit, watched, report, gateway, (line) => context.note(line)), atRestCheck(atRest), renderingCheck(rendering)];
     } finally {
       watch?.stop();
     }
@@ -98,6 +103,31 @@ async function planFootprint(args: readonly string[], signal: AbortSignal): Prom
 
 function atRestCheck(kib: number | null): Check {
   return infoCheck('peak RSS of `overload plan` (same modules, no load)', kib === null ? 'n/a' : `${formatFixed(kib / KIB_PER_MIB, 1)} MiB`, 'the footprint before any load');
+}
+
+/**
+ * What drawing the chart adds: the run above writes report.json only (`--format json`, so the
+ * peak is the load's), and a run with the default formats also renders the chart with vega
+ * (~45 MB of modules, loaded when the first step's report is written). `overload report` renders
+ * the same report in the default formats, with nothing else loaded: its peak is that part.
+ */
+async function renderingFootprint(report: Report, signal: AbortSignal): Promise<number | null> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'overload-bench-render-'));
+  let watch: MemoryWatch | undefined;
+  try {
+    const file = path.join(dir, 'report.json');
+    await writeFile(file, JSON.stringify(report));
+    const exit = await runCli(['report', file, '--format', DEFAULT_FORMATS.join(','), '--out', path.join(dir, 'out')], { signal, onSpawn: (pid) => (watch = watchMemory(pid, SAMPLE_MS, SERIES_MS)) });
+    const watched = watch?.stop();
+    return exit.code === 0 && watched !== undefined ? peakKiB(watched.peak) : null;
+  } finally {
+    watch?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function renderingCheck(kib: number | null): Check {
+  return infoCheck(`peak RSS of \`overload report\` drawing the run's chart (${DEFAULT_FORMATS.join(', ')})`, kib === null ? 'n/a' : `${formatFixed(kib / KIB_PER_MIB, 1)} MiB`, 'what a run with the default formats adds (vega)');
 }
 
 /** `--set path=value` for each entry. */
