@@ -76,7 +76,7 @@ interface Probe {
   lagP50Ms: number | null;
   lagP99Ms: number | null;
   lagMaxMs: number | null;
-  /** The send loop's own lag (planned → handed to undici) at p99: a send lag far above it waited for a connection. */
+  /** The send loop's own lag (planned → handed to the connection pool) at p99: a send lag far above it waited for a connection. */
   loopLagP99Ms: number | null;
   late: number;
   /** Share of a core this process used over the window. */

@@ -10,8 +10,8 @@
  * gateway answers 502 at once: realistic, and the pacer must keep its schedule all the same.
  * The generator's CPU share and whether the self-check (harness/stats/criterion.ts) would have
  * accepted the step are shown beside, and the send loop's own lag ("loop p99": planned → handed
- * to undici): a send lag far above it was spent waiting for a free connection, because the
- * target kept every connection under `caps.maxConnections` busy.
+ * to the connection pool): a send lag far above it was spent waiting for a connection
+ * (harness/load/connection-pool.ts: every one busy, and a new one not yet set up).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario } from '../harness/config/load-scenario.ts';

@@ -32,8 +32,9 @@ export const OPENING_AT_ONCE = 8;
  * Long enough for a burst to drain through the connections there are (after a 5 ms stall at
  * 20,000 req/s, 100 requests on 64 connections that each answer in ~0.3 ms), short enough that a
  * request waiting for a set-up is not `late` (arrival-tally.ts, 10 ms). Measured on the echo
- * server at 10,000–20,000 req/s: with 1 ms the pool still grew to 100–900 connections after the
- * loop's stalls; with 5 ms it stayed at 28–250 in most steps.
+ * server (bench/pacer-capacity.ts) at 10,000–20,000 req/s: with 1 ms, and without the stall clock
+ * and the decision after the poll phase below, the pool still grew to 100–900 connections after
+ * the loop's stalls; with all three, 28, 65 and 300 connections at 5,000, 10,000 and 20,000 req/s.
  */
 export const PATIENCE_MS = 5;
 /** How late a Node timer fires without anything being wrong (its grain), ms. */
