@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runMain } from '../helpers/run-main.ts';
 
@@ -128,5 +129,22 @@ describe('the overload command line', function () {
     assert.equal(code, 0);
     assert.match(stdout, /Commands:/);
     assert.match(stdout, /Exit codes: 0 ok/);
+  });
+
+  it('runs as an executable itself, its shebang starting node with the 4 MiB young-generation semi-space (bin.js)', async () => {
+    const child = spawn(bin, ['plan', 'overload'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(child, 'exit');
+    // `env -S` execs node in place: the same pid, its command line then node's.
+    let cmdline = '';
+    for (let tries = 0; tries < 200 && !cmdline.includes('bin.js'); tries++) {
+      cmdline = await readFile(`/proc/${child.pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmdline.includes('bin.js') || cmdline.startsWith('/usr/bin/env')) {
+        cmdline = '';
+        await sleep(10);
+      }
+    }
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0);
+    assert.match(cmdline.split('\0').join(' '), /node --max-semi-space-size=4 \S*bin\.js plan overload/);
   });
 });
