@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { nextProbeRate } from '../../bench/pacer-capacity.ts';
+import { majority, nextProbeRate } from '../../bench/pacer-capacity.ts';
 
 /** The rates the search probes when every rate up to `capacity` is held and none above. */
 function searchPath(capacity: number): number[] {
@@ -32,5 +32,26 @@ describe('the pacer-capacity search', () => {
       assert.ok(failed - held <= 1000, `capacity ${capacity}: ${held}..${failed}`);
       assert.ok(probed.every((rate) => rate % 250 === 0));
     }
+  });
+});
+
+describe('a rate’s verdict from its probes (majority of 3)', () => {
+  const cases: [boolean[], boolean | null][] = [
+    [[], null],
+    [[true], null],
+    [[false], null],
+    [[true, false], null],
+    [[true, true], true],
+    [[false, false], false],
+    [[true, false, true], true],
+    [[false, true, false], false],
+  ];
+  for (const [helds, verdict] of cases) {
+    it(`${JSON.stringify(helds)} → ${String(verdict)}`, () => assert.equal(majority(helds), verdict));
+  }
+
+  it('one probe decides when the search keeps one per rate', () => {
+    assert.equal(majority([true], 1), true);
+    assert.equal(majority([false], 1), false);
   });
 });
