@@ -91,9 +91,14 @@ export const memory: Benchmark = {
  * same arguments loads the same modules (main.ts imports every command) and sends nothing.
  */
 async function planFootprint(args: readonly string[], signal: AbortSignal): Promise<number | null> {
+  return cliPeakKiB(['plan', ...args], signal);
+}
+
+/** The peak RSS (KiB) of `overload <args>` run to its end, or null when it failed. */
+async function cliPeakKiB(args: readonly string[], signal: AbortSignal): Promise<number | null> {
   let watch: MemoryWatch | undefined;
   try {
-    const exit = await runCli(['plan', ...args], { signal, onSpawn: (pid) => (watch = watchMemory(pid, SAMPLE_MS, SERIES_MS)) });
+    const exit = await runCli(args, { signal, onSpawn: (pid) => (watch = watchMemory(pid, SAMPLE_MS, SERIES_MS)) });
     const watched = watch?.stop();
     return exit.code === 0 && watched !== undefined ? peakKiB(watched.peak) : null;
   } finally {
@@ -113,15 +118,11 @@ function atRestCheck(kib: number | null): Check {
  */
 async function renderingFootprint(report: Report, signal: AbortSignal): Promise<number | null> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'overload-bench-render-'));
-  let watch: MemoryWatch | undefined;
   try {
     const file = path.join(dir, 'report.json');
     await writeFile(file, JSON.stringify(report));
-    const exit = await runCli(['report', file, '--format', DEFAULT_FORMATS.join(','), '--out', path.join(dir, 'out')], { signal, onSpawn: (pid) => (watch = watchMemory(pid, SAMPLE_MS, SERIES_MS)) });
-    const watched = watch?.stop();
-    return exit.code === 0 && watched !== undefined ? peakKiB(watched.peak) : null;
+    return await cliPeakKiB(['report', file, '--format', DEFAULT_FORMATS.join(','), '--out', path.join(dir, 'out')], signal);
   } finally {
-    watch?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
