@@ -20,8 +20,7 @@
  * from `/proc/<pid>/stat` sampled while it runs (cpu-samples.ts).
  */
 import { median } from 'simple-statistics';
-import { DEFAULTS } from '../harness/config/defaults.ts';
-import { createClosedDriver } from '../harness/load/closed-driver.ts';
+import { closedStep } from './closed-step.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
 import { formatCount, formatFixed, formatRate } from '../harness/format.ts';
 import { runAutocannonCli } from './autocannon-cli.ts';
@@ -85,16 +84,7 @@ function record(sides: Side[], side: Side | null): number {
 }
 
 async function measureOurs(server: EchoServer, context: BenchContext): Promise<Side | null> {
-  const step = (durationMs: number): Promise<StepObservation> =>
-    createClosedDriver().runStep({
-      url: server.url,
-      offered: CONNECTIONS,
-      durationMs,
-      method: 'GET',
-      path: '/',
-      clientTimeoutMs: DEFAULTS.load.clientTimeoutMs,
-      signal: context.signal,
-    });
+  const step = (durationMs: number): Promise<StepObservation> => closedStep(server.url, CONNECTIONS, durationMs, context.signal);
   await step(WARM_UP_S * 1000);
   const before = readCpu([server.pid]);
   const observation = await step(DURATION_S * 1000);

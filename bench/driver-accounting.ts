@@ -10,8 +10,7 @@
  * sit above the gateway's target (3,000 req/s, `gateway-overhead`) for that benchmark to mean
  * anything. The estimate assumes the driver's CPU grows in proportion to its rate.
  */
-import { DEFAULTS } from '../harness/config/defaults.ts';
-import { createClosedDriver } from '../harness/load/closed-driver.ts';
+import { closedStep } from './closed-step.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
 import { formatCount, formatFixed, formatRate } from '../harness/format.ts';
 import { GENERATOR_CPU_LIMIT, generatorVerdict } from '../harness/stats/criterion.ts';
@@ -81,15 +80,7 @@ export const driverAccounting: Benchmark = {
 };
 
 function drive(url: string, connections: number, durationMs: number, context: BenchContext): Promise<StepObservation> {
-  return createClosedDriver().runStep({
-    url,
-    offered: connections,
-    durationMs,
-    method: 'GET',
-    path: '/',
-    clientTimeoutMs: DEFAULTS.load.clientTimeoutMs,
-    signal: context.signal,
-  });
+  return closedStep(url, connections, durationMs, context.signal);
 }
 
 function rate(observation: StepObservation): number {

@@ -10,7 +10,7 @@
  */
 import type { GatewayStats } from '../fixtures/common/protocol.ts';
 import { DEFAULTS } from '../harness/config/defaults.ts';
-import { createClosedDriver } from '../harness/load/closed-driver.ts';
+import { closedStep } from './closed-step.ts';
 import type { StepObservation } from '../harness/load/driver.ts';
 import { formatCount, formatFixed, formatMs, formatRate } from '../harness/format.ts';
 import { forkGateway, forkUpstream, type FixtureProcess } from '../harness/runner/fixtures.ts';
@@ -61,17 +61,7 @@ interface Measured {
 
 /** A warm-up step, then the measured one, with the fixtures' and the machine's CPU read around it. */
 async function measure(label: string, url: string, fixtures: Fixtures, context: BenchContext): Promise<Measured> {
-  const driver = createClosedDriver();
-  const step = (durationMs: number): Promise<StepObservation> =>
-    driver.runStep({
-      url,
-      offered: CONNECTIONS,
-      durationMs,
-      method: 'GET',
-      path: '/',
-      clientTimeoutMs: DEFAULTS.load.clientTimeoutMs,
-      signal: context.signal,
-    });
+  const step = (durationMs: number): Promise<StepObservation> => closedStep(url, CONNECTIONS, durationMs, context.signal);
   await step(WARM_UP_MS);
   const before = readCpu([fixtures.upstream.pid, fixtures.gateway.pid]);
   const observation = await step(STEP_MS);
